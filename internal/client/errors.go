@@ -1,0 +1,214 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer of the Immuta API. It carries the error
+// envelope of contract §5 ({statusCode, error, message}) plus, for a 422 caused
+// by failed validation, the validation results. It never holds a request body
+// or the API key.
+type APIError struct {
+	StatusCode        int
+	ErrorText         string // the envelope's "error", or the HTTP status text
+	Message           string // the envelope's "message", or a snippet of a non-JSON body
+	ValidationResults *ValidationResults
+	Method            string
+	Path              string
+	// Attempts is how many times the request was sent. A 409 or 404 after a
+	// retried PUT or DELETE may be the echo of the caller's own first attempt.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Method != "" || e.Path != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if e.ErrorText != "" {
+		b.WriteString(" " + e.ErrorText)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// maxErrorSnippet bounds the message taken from a non-JSON error body.
+const maxErrorSnippet = 512
+
+// newAPIError builds an APIError from a response body; it never fails.
+func newAPIError(method, path string, status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Method: method, Path: path}
+	var env struct {
+		Error             json.RawMessage    `json:"error"`
+		Message           json.RawMessage    `json:"message"`
+		ValidationResults *ValidationResults `json:"validationResults"`
+	}
+	if err := json.Unmarshal(body, &env); err == nil {
+		e.ErrorText = jsonText(env.Error)
+		e.Message = jsonText(env.Message)
+		e.ValidationResults = env.ValidationResults
+	} else {
+		e.Message = snippet(body)
+	}
+	if e.ErrorText == "" {
+		e.ErrorText = http.StatusText(status)
+	}
+	return e
+}
+
+// jsonText renders a JSON value as text: a string as itself, anything else
+// (an array of messages, say) as compact JSON, capped like a body snippet.
+func jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return snippet(raw)
+}
+
+// snippet trims and caps a body for use as an error message, without cutting
+// a UTF-8 sequence in half.
+func snippet(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) <= maxErrorSnippet {
+		return s
+	}
+	cut := maxErrorSnippet
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func asAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+func hasStatus(err error, code int) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == code
+}
+
+// IsNotFound reports whether err is a 404 from the API.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsValidationFailed reports whether err is a 422 (failed prerequisite
+// validation, or a processing error such as Databricks' metastore lookup).
+func IsValidationFailed(err error) bool { return hasStatus(err, http.StatusUnprocessableEntity) }
+
+// IsUnauthorized reports whether err is a 401 (missing or wrong API key).
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether err is a 403 (key lacks APPLICATION_ADMIN).
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+var (
+	busyRE          = regexp.MustCompile(`in current state ([A-Za-z_-]+)`)
+	alreadyExistsRE = regexp.MustCompile(`already exists on .*\(id = ([^)\s]+)\)`)
+	usePutRE        = regexp.MustCompile(`Use PUT /integrations/([^/\s]+) endpoint`)
+	idEqualsRE      = regexp.MustCompile(`\(id = ([^)\s]+)\)`)
+	nonEditableRE   = regexp.MustCompile(`(?s)non-editable attribute\(s\)[.:]?(.*)$`)
+)
+
+// BusyState reports the current status named by a 409 "Unable to edit
+// integration with ID 10 in current state editing." answer.
+func BusyState(err error) (state string, ok bool) {
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode != http.StatusConflict {
+		return "", false
+	}
+	m := busyRE.FindStringSubmatch(e.Message)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// AlreadyExistsID reports the id of the existing integration named by a 409
+// "... integration already exists on HOST (id = N)." answer to a POST.
+func AlreadyExistsID(err error) (id string, ok bool) {
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode != http.StatusConflict {
+		return "", false
+	}
+	m := alreadyExistsRE.FindStringSubmatch(e.Message)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// PreviouslyFailedID reports the id named by a 400 "Use PUT /integrations/N
+// endpoint ... that previously failed to create." answer to a POST: the host
+// already has an integration in createError that must be repaired with PUT.
+func PreviouslyFailedID(err error) (id string, ok bool) {
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode != http.StatusBadRequest || !strings.Contains(e.Message, "previously failed to create") {
+		return "", false
+	}
+	if m := usePutRE.FindStringSubmatch(e.Message); m != nil {
+		return m[1], true
+	}
+	if m := idEqualsRE.FindStringSubmatch(e.Message); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
+
+// NonEditableAttributes reports the attributes listed by a 400 "Unable to
+// edit integration due to changes of non-editable attribute(s). host,
+// database" answer to a PUT. ok is true for that error even when the list is
+// missing.
+func NonEditableAttributes(err error) (attrs []string, ok bool) {
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode != http.StatusBadRequest {
+		return nil, false
+	}
+	m := nonEditableRE.FindStringSubmatch(e.Message)
+	if m == nil {
+		return nil, false
+	}
+	for _, a := range strings.Split(m[1], ",") {
+		a = strings.Trim(strings.TrimSpace(a), ".")
+		if a != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs, true
+}
+
+// outcomeUnknownError marks a non-idempotent request (a POST with side
+// effects) that may or may not have been applied: its answer was lost, or the
+// server failed with a 5xx after receiving it.
+type outcomeUnknownError struct{ err error }
+
+func (e *outcomeUnknownError) Error() string {
+	return e.err.Error() + " (the request may or may not have been applied)"
+}
+
+func (e *outcomeUnknownError) Unwrap() error { return e.err }
+
+// IsOutcomeUnknown reports whether err comes from a POST with side effects
+// (create, regenerate) that may have been applied although no success was
+// seen: the connection broke after the request was sent, or the server
+// answered 5xx. The caller must look before posting again.
+func IsOutcomeUnknown(err error) bool {
+	var u *outcomeUnknownError
+	return errors.As(err, &u)
+}

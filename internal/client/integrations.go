@@ -1,0 +1,93 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+)
+
+const integrationsPath = "/integrations"
+
+func integrationPath(id string, suffix string) string {
+	return integrationsPath + "/" + url.PathEscape(id) + suffix
+}
+
+// errNoID guards against an empty id, which would address the collection.
+var errNoID = errors.New("integration id is empty")
+
+// ListIntegrations returns every integration (GET /integrations).
+func (c *Client) ListIntegrations(ctx context.Context) ([]Integration, error) {
+	var out []Integration
+	err := c.doJSON(ctx, request{method: http.MethodGet, path: integrationsPath, retrySafe: true}, &out)
+	return out, err
+}
+
+// GetIntegration returns one integration; a missing one is an *APIError for
+// which IsNotFound is true.
+func (c *Client) GetIntegration(ctx context.Context, id string) (*Integration, error) {
+	if id == "" {
+		return nil, errNoID
+	}
+	var out *Integration
+	err := c.doJSON(ctx, request{method: http.MethodGet, path: integrationPath(id, ""), retrySafe: true}, &out)
+	return out, err
+}
+
+// CreateIntegration posts a payload (POST /integrations). The answer carries
+// the new id with status "creating"; wait with WaitForStatus. A POST has side
+// effects, so it is not retried once it may have reached the server: check
+// IsOutcomeUnknown on error.
+func (c *Client) CreateIntegration(ctx context.Context, p Payload) (*Integration, error) {
+	var out *Integration
+	err := c.doJSON(ctx, request{method: http.MethodPost, path: integrationsPath, body: p}, &out)
+	return out, err
+}
+
+// UpdateIntegration replaces the configuration with a full payload (PUT).
+func (c *Client) UpdateIntegration(ctx context.Context, id string, p Payload) (*Integration, error) {
+	if id == "" {
+		return nil, errNoID
+	}
+	var out *Integration
+	// PUT is a full replacement, so sending it twice does no harm.
+	err := c.doJSON(ctx, request{method: http.MethodPut, path: integrationPath(id, ""), body: p, retrySafe: true}, &out)
+	return out, err
+}
+
+// DeleteIntegration disables and removes an integration. req carries the
+// privileged credentials where the contract requires them; nil sends no body.
+func (c *Client) DeleteIntegration(ctx context.Context, id string, req *DeleteRequest) (*Integration, error) {
+	if id == "" {
+		return nil, errNoID
+	}
+	r := request{method: http.MethodDelete, path: integrationPath(id, ""), retrySafe: true}
+	if req != nil {
+		r.body = req
+	}
+	var out *Integration
+	err := c.doJSON(ctx, r, &out)
+	return out, err
+}
+
+// GetIntegrationStatus returns the status of one integration.
+func (c *Client) GetIntegrationStatus(ctx context.Context, id string) (*IntegrationStatus, error) {
+	if id == "" {
+		return nil, errNoID
+	}
+	var out *IntegrationStatus
+	err := c.doJSON(ctx, request{method: http.MethodGet, path: integrationPath(id, "/status"), retrySafe: true}, &out)
+	return out, err
+}
+
+// RegenerateAPIKey rotates the API key of a Trino integration and returns the
+// integration with the new key in its config. Not retried once sent: a second
+// rotation would invalidate the key the first one returned.
+func (c *Client) RegenerateAPIKey(ctx context.Context, id string) (*Integration, error) {
+	if id == "" {
+		return nil, errNoID
+	}
+	var out *Integration
+	err := c.doJSON(ctx, request{method: http.MethodPost, path: integrationPath(id, "/regenerate")}, &out)
+	return out, err
+}

@@ -1,0 +1,168 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	defaultRetryWaitMin = 500 * time.Millisecond
+	defaultRetryWaitMax = 30 * time.Second
+	defaultMaxRetries   = 5
+	// maxRetryAfter bounds how long a server's Retry-After can hold a call;
+	// beyond that the caller's own timeout is the better judge.
+	maxRetryAfter = 5 * time.Minute
+)
+
+// call is the per-request state shared, through the request context, with the
+// retry policy and the log hooks (go-retryablehttp hands them nothing else).
+// One call runs on one goroutine, so it needs no lock.
+type call struct {
+	method string
+	path   string
+	// retrySafe: the request may be resent after a 5xx or a broken
+	// connection (GET, PUT, DELETE, and side-effect-free POSTs).
+	retrySafe bool
+
+	attempts     int
+	attemptStart time.Time
+	// inFlightErr is set when an attempt failed after the request may have
+	// reached the server (not a dial error).
+	inFlightErr bool
+}
+
+type callKey struct{}
+
+func withCall(ctx context.Context, c *call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+// checkRetry decides whether an attempt is retried. Its rule: 429 always (the
+// server refused the work); 502/503/504 and connection errors only when the
+// request is safe to repeat, or when the error proves the request never left.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := callFrom(ctx)
+	if c == nil {
+		c = &call{}
+	}
+	if err != nil {
+		sent := !neverSent(err)
+		if sent {
+			c.inFlightErr = true
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		retry := !isPermanent(err) && (c.retrySafe || !sent)
+		logDebug(ctx, "request attempt failed", map[string]any{
+			"method": c.method, "path": c.path, "attempt": c.attempts,
+			"duration": time.Since(c.attemptStart).String(), "error": err.Error(), "will_retry": retry,
+		})
+		return retry, nil
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	c.inFlightErr = false
+	retry := false
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		retry = true
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		retry = c.retrySafe
+	}
+	if retry {
+		logDebug(ctx, "request will be retried", map[string]any{
+			"method": c.method, "path": c.path, "attempt": c.attempts, "status": resp.StatusCode,
+		})
+	}
+	return retry, nil
+}
+
+// neverSent reports whether err proves that no byte of the request reached the
+// server: the connection could not even be opened.
+func neverSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// isPermanent reports transport errors that a retry cannot fix: the server's
+// certificate is not trusted, or it does not speak TLS.
+func isPermanent(err error) bool {
+	var (
+		verr  *tls.CertificateVerificationError
+		uaerr x509.UnknownAuthorityError
+		herr  x509.HostnameError
+		cierr x509.CertificateInvalidError
+		rherr tls.RecordHeaderError
+	)
+	return errors.Is(err, errBodyTooLarge) ||
+		errors.As(err, &verr) || errors.As(err, &uaerr) || errors.As(err, &herr) ||
+		errors.As(err, &cierr) || errors.As(err, &rherr) ||
+		// net/http reports a plain-HTTP server only as text.
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
+// backoff returns the wait before retry number attempt+1: the server's
+// Retry-After on 429/503 when given, else a capped exponential delay with
+// jitter, drawn from [d/2, d] where d = min·2^attempt capped at max.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return d
+		}
+	}
+	d := expDelay(minWait, maxWait, attempt)
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// expDelay is min·2^attempt, capped at max without overflowing.
+func expDelay(minWait, maxWait time.Duration, attempt int) time.Duration {
+	if minWait <= 0 {
+		minWait = time.Millisecond
+	}
+	if maxWait < minWait {
+		maxWait = minWait
+	}
+	d := minWait
+	for i := 0; i < attempt && d < maxWait; i++ {
+		d *= 2
+	}
+	return min(d, maxWait)
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		d = time.Duration(secs) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		d = max(at.Sub(now), 0)
+	} else {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}

@@ -1,0 +1,238 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+)
+
+// Integration type names, exactly as the API spells them in "type".
+const (
+	TypeSnowflake    = "Snowflake"
+	TypeDatabricks   = "Databricks"
+	TypeRedshift     = "Redshift"
+	TypeAzureSynapse = "Azure Synapse Analytics"
+	TypeBigQuery     = "Google BigQuery"
+	TypeS3           = "Native S3"
+	TypeTrino        = "Trino"
+)
+
+// Integration statuses (contract §4).
+const (
+	StatusCreating                 = "creating"
+	StatusEditing                  = "editing"
+	StatusDeleting                 = "deleting"
+	StatusMigrating                = "migrating"
+	StatusEnabled                  = "enabled"
+	StatusRecurringValidationError = "recurringValidationError"
+	StatusCreateError              = "createError"
+	StatusEditError                = "editError"
+	StatusMigrateError             = "migrateError"
+	StatusDeleteError              = "deleteError"
+	StatusDisabled                 = "disabled"
+	StatusDeleted                  = "deleted"
+)
+
+// Validation test statuses.
+const (
+	TestPassed  = "passed"
+	TestFailed  = "failed"
+	TestWarning = "warning"
+	TestSkipped = "skipped"
+)
+
+var terminalStatuses = map[string]bool{
+	StatusEnabled:                  true,
+	StatusRecurringValidationError: true,
+	StatusCreateError:              true,
+	StatusEditError:                true,
+	StatusMigrateError:             true,
+	StatusDeleteError:              true,
+	StatusDisabled:                 true,
+	StatusDeleted:                  true,
+}
+
+// IsTerminal reports whether status is a known status in which no work is
+// running.
+func IsTerminal(status string) bool { return terminalStatuses[status] }
+
+// IsTransitional reports whether work may still be running. Unknown statuses
+// count as transitional: the contract says to keep waiting on them until the
+// operation's timeout rather than guess.
+func IsTransitional(status string) bool { return !IsTerminal(status) }
+
+// IsFailed reports whether status is one of the terminal failure statuses.
+func IsFailed(status string) bool {
+	switch status {
+	case StatusCreateError, StatusEditError, StatusMigrateError, StatusDeleteError:
+		return true
+	}
+	return false
+}
+
+// Payload is the body of POST and PUT /integrations (contract §3).
+type Payload struct {
+	Type          string `json:"type"`
+	AutoBootstrap *bool  `json:"autoBootstrap,omitempty"`
+	// Config is one of the *Config structs of this package, a
+	// map[string]any, a json.RawMessage or nil (Trino). It is marshalled as
+	// given and omitted when nil.
+	Config any `json:"config,omitempty"`
+}
+
+// MarshalJSON omits config also when it holds a typed nil (e.g. a nil
+// *SnowflakeConfig), which encoding/json would otherwise send as null.
+func (p Payload) MarshalJSON() ([]byte, error) {
+	type plain Payload
+	q := plain(p)
+	if isNil(q.Config) {
+		q.Config = nil
+	}
+	return json.Marshal(q)
+}
+
+// DeleteRequest is the optional body of DELETE /integrations/{id}: the
+// privileged credentials of an auto-bootstrapped Snowflake, Redshift or Azure
+// Synapse integration (contract §5). Config is typically a *Config struct with
+// only the credential fields set, or a map[string]any.
+type DeleteRequest struct {
+	Config any `json:"config,omitempty"`
+}
+
+// MarshalJSON: see Payload.MarshalJSON.
+func (d DeleteRequest) MarshalJSON() ([]byte, error) {
+	type plain DeleteRequest
+	q := plain(d)
+	if isNil(q.Config) {
+		q.Config = nil
+	}
+	return json.Marshal(q)
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// Integration is the integration object of contract §4.
+type Integration struct {
+	// ID is always kept as a string, whether the API sends a number or a string.
+	ID                string             `json:"id"`
+	Type              string             `json:"type"`
+	AutoBootstrap     *bool              `json:"autoBootstrap,omitempty"`
+	Status            string             `json:"status"`
+	ValidationResults *ValidationResults `json:"validationResults,omitempty"`
+	// Config is kept raw; decode it with DecodeConfig into the typed config
+	// struct matching Type (or a map).
+	Config json.RawMessage `json:"config,omitempty"`
+}
+
+// UnmarshalJSON accepts "id" as a JSON number or string.
+func (i *Integration) UnmarshalJSON(b []byte) error {
+	type plain Integration
+	aux := struct {
+		ID flexID `json:"id"`
+		*plain
+	}{plain: (*plain)(i)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	i.ID = string(aux.ID)
+	return nil
+}
+
+// DecodeConfig decodes the integration's config into v (a pointer to one of
+// the *Config structs, or to a map). An absent or null config leaves v as is.
+func (i *Integration) DecodeConfig(v any) error {
+	if i == nil || len(bytes.TrimSpace(i.Config)) == 0 || bytes.Equal(bytes.TrimSpace(i.Config), []byte("null")) {
+		return nil
+	}
+	if err := json.Unmarshal(i.Config, v); err != nil {
+		return fmt.Errorf("decoding config of integration %s: %w", i.ID, err)
+	}
+	return nil
+}
+
+// IntegrationStatus is the body of GET /integrations/{id}/status.
+type IntegrationStatus struct {
+	ID                string             `json:"id"`
+	Status            string             `json:"status"`
+	ValidationResults *ValidationResults `json:"validationResults,omitempty"`
+}
+
+// UnmarshalJSON accepts "id" as a JSON number or string.
+func (s *IntegrationStatus) UnmarshalJSON(b []byte) error {
+	type plain IntegrationStatus
+	aux := struct {
+		ID flexID `json:"id"`
+		*plain
+	}{plain: (*plain)(s)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	s.ID = string(aux.ID)
+	return nil
+}
+
+// ValidationResults is the outcome of Immuta's prerequisite validation.
+type ValidationResults struct {
+	Status string           `json:"status"`
+	Tests  []ValidationTest `json:"validationTests"`
+}
+
+// Problems returns the tests that failed or warned, in order.
+func (v *ValidationResults) Problems() []ValidationTest {
+	if v == nil {
+		return nil
+	}
+	var out []ValidationTest
+	for _, t := range v.Tests {
+		if t.Status == TestFailed || t.Status == TestWarning {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ValidationTest is one validation test; Message says what is wrong when the
+// test failed or warned.
+type ValidationTest struct {
+	Name    string          `json:"name"`
+	Status  string          `json:"status"`
+	Message string          `json:"message,omitempty"`
+	Result  json.RawMessage `json:"result,omitempty"`
+}
+
+// flexID decodes a JSON string or number (or null) into a string.
+type flexID string
+
+func (f *flexID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*f = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errors.New("id is neither a string nor a number")
+	}
+	*f = flexID(n.String())
+	return nil
+}

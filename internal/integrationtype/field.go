@@ -1,0 +1,148 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package integrationtype holds what the provider knows about each Immuta
+// integration type: its fields, their Terraform and API names, defaults,
+// which ones cannot change after creation, which ones are secret, and the
+// rules between them. Schemas, payloads and read-back are all derived from
+// these tables, so a field is described exactly once.
+package integrationtype
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Kind is the Terraform type of a field.
+type Kind int
+
+const (
+	String Kind = iota
+	Int64
+	Bool
+	StringList
+	Object
+)
+
+// Field describes one attribute of an integration type's configuration.
+type Field struct {
+	// Name is the Terraform attribute name (snake_case).
+	Name string
+	// JSON is the field's name in the API payload (camelCase).
+	JSON string
+	Kind Kind
+	// Description is the attribute's documentation.
+	Description string
+
+	// Required fields must be set whenever their parent block is set.
+	// Fields required only for one authentication type are optional here and
+	// enforced by the type's Variants.
+	Required bool
+	// Default is the contract's default (string, int64, bool, []string, or
+	// nil for objects whose default is built from their children's defaults).
+	Default any
+	// HasDefault marks an object whose children's defaults form the
+	// object's own default when the block is left out.
+	HasDefault bool
+	// ServerComputed marks an optional field whose value the API may fill in
+	// without a documented default; the plan keeps the prior state value.
+	ServerComputed bool
+	// NonEditable fields force replacement: the API rejects a PUT that changes them.
+	NonEditable bool
+	// Secret fields are never returned by the API (answered as "[REDACTED]").
+	// They are Sensitive, keep their configured value on read, and get a
+	// write-only sibling "<name>_wo" with a "<name>_wo_version" trigger.
+	Secret bool
+	// Sensitive fields are hidden in plan output but read back from the API.
+	Sensitive bool
+	// Computed fields are set only by the API.
+	Computed bool
+
+	StringValidators []validator.String
+	Int64Validators  []validator.Int64
+	ListValidators   []validator.List
+
+	// Fields are the children of an Object field.
+	Fields []Field
+}
+
+// WriteOnlyName is the name of a secret field's write-only alternative.
+func (f Field) WriteOnlyName() string { return f.Name + "_wo" }
+
+// WriteOnlyVersionName is the name of the trigger that makes Terraform send
+// a changed write-only value.
+func (f Field) WriteOnlyVersionName() string { return f.Name + "_wo_version" }
+
+// Child returns the child field with the given Terraform name.
+func (f Field) Child(name string) (Field, bool) {
+	return findField(f.Fields, name)
+}
+
+func findField(fields []Field, name string) (Field, bool) {
+	for _, c := range fields {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Field{}, false
+}
+
+// Variant is a cross-field rule: depending on the value of Discriminator
+// (an attribute of Object, or of the type block when Object is ""), some
+// fields are required and, when Exclusive, the fields that belong to the
+// other values must be left out. With an empty Discriminator, the rule
+// under the key "" always applies.
+type Variant struct {
+	Object        string
+	Discriminator string
+	Exclusive     bool
+	Rules         map[string]Rule
+}
+
+// Rule lists the fields one discriminator value needs (Requires) and the
+// optional ones that belong to it (Allows). Paths are relative to the
+// variant's object, dot-separated ("private_key.content"); a secret is
+// satisfied by its write-only alternative too.
+type Rule struct {
+	Requires []string
+	Allows   []string
+}
+
+// TestMapping attaches Immuta validation tests to the attribute they concern:
+// a test whose name contains Substring is reported on Attribute (relative to
+// the type block).
+type TestMapping struct {
+	Substring string
+	Attribute string
+}
+
+// Type is one Immuta integration type.
+type Type struct {
+	// Block is the resource's nested attribute name ("snowflake").
+	Block string
+	// APIName is the payload's "type" value ("Snowflake").
+	APIName string
+	// DisplayName is used in documentation and messages.
+	DisplayName string
+	Description string
+	// AutoBootstrap says whether the type may be auto-bootstrapped; when
+	// false, auto_bootstrap must be false (BigQuery, S3) or is not sent (Trino).
+	AutoBootstrap bool
+	// SendsAutoBootstrap is false for Trino, whose payload is only {"type"}.
+	SendsAutoBootstrap bool
+	// HasConfig is false for Trino: nothing of its block goes to the API.
+	HasConfig bool
+	// HostKey are the fields (Terraform names) that identify the integration
+	// on its platform: Immuta allows one integration per host key per type.
+	HostKey  []string
+	Variants []Variant
+	// RequiredWithAutoBootstrap are fields needed when auto_bootstrap is true.
+	RequiredWithAutoBootstrap []string
+	// DeleteCredentials are the fields sent in DELETE's body when the
+	// integration was auto-bootstrapped (nil: DELETE never takes a body).
+	DeleteCredentials []string
+	Tests             []TestMapping
+	Fields            []Field
+}
+
+// Field returns the top-level field with the given Terraform name.
+func (t *Type) Field(name string) (Field, bool) { return findField(t.Fields, name) }

@@ -1,0 +1,282 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package integrationtype
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Length limits keep absurd input out of plans; secrets (keys, key files)
+// may be long.
+const (
+	maxStringLength = 1024
+	maxSecretLength = 65536
+)
+
+// ResourceAttributes returns the attributes of the type's resource block.
+func (t *Type) ResourceAttributes() map[string]schema.Attribute {
+	return resourceAttributes(t.Fields)
+}
+
+// AttrTypes returns the object type of the type's block.
+func (t *Type) AttrTypes() map[string]attr.Type { return attrTypes(t.Fields) }
+
+func resourceAttributes(fields []Field) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(fields))
+	for _, f := range fields {
+		attrs[f.Name] = resourceAttribute(f)
+		if f.Secret {
+			attrs[f.WriteOnlyName()] = schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 and later): never stored in state. "+
+					"Change `%s` to send a new value.", f.Name, f.WriteOnlyVersionName()),
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, maxSecretLength),
+					stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(f.Name)),
+				},
+			}
+			attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Version of `%s`: Terraform sends the write-only value when the resource is created "+
+					"and whenever this number changes.", f.WriteOnlyName()),
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())),
+				},
+			}
+		}
+	}
+	return attrs
+}
+
+func resourceAttribute(f Field) schema.Attribute {
+	desc := description(f)
+	required, optional, computed := f.Required, !f.Required && !f.Computed, f.Computed || f.Default != nil || f.HasDefault || f.ServerComputed
+	keepState := f.Computed || f.ServerComputed
+
+	switch f.Kind {
+	case String:
+		a := schema.StringAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
+			Sensitive: f.Secret || f.Sensitive,
+		}
+		if !f.Computed {
+			limit := maxStringLength
+			if f.Secret {
+				limit = maxSecretLength
+			}
+			a.Validators = append([]validator.String{stringvalidator.LengthBetween(1, limit)}, f.StringValidators...)
+		}
+		if f.Secret {
+			a.Validators = append(a.Validators, stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())))
+		}
+		if s, ok := f.Default.(string); ok {
+			a.Default = stringdefault.StaticString(s)
+		}
+		if f.NonEditable {
+			a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
+		}
+		if keepState {
+			a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.UseStateForUnknown())
+		}
+		return a
+	case Int64:
+		a := schema.Int64Attribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
+			Validators: f.Int64Validators,
+		}
+		if n, ok := f.Default.(int64); ok {
+			a.Default = int64default.StaticInt64(n)
+		}
+		if f.NonEditable {
+			a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.RequiresReplace())
+		}
+		if keepState {
+			a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.UseStateForUnknown())
+		}
+		return a
+	case Bool:
+		a := schema.BoolAttribute{MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed}
+		if b, ok := f.Default.(bool); ok {
+			a.Default = booldefault.StaticBool(b)
+		}
+		if f.NonEditable {
+			a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.RequiresReplace())
+		}
+		if keepState {
+			a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.UseStateForUnknown())
+		}
+		return a
+	case StringList:
+		a := schema.ListAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
+			ElementType: types.StringType, Validators: f.ListValidators,
+		}
+		if f.Default != nil {
+			a.Default = listdefault.StaticValue(defaultValue(f).(types.List))
+		}
+		if f.NonEditable {
+			a.PlanModifiers = append(a.PlanModifiers, listplanmodifier.RequiresReplace())
+		}
+		if keepState {
+			a.PlanModifiers = append(a.PlanModifiers, listplanmodifier.UseStateForUnknown())
+		}
+		return a
+	case Object:
+		a := schema.SingleNestedAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
+			Attributes: resourceAttributes(f.Fields),
+		}
+		if f.HasDefault {
+			a.Default = objectdefault.StaticValue(defaultValue(f).(types.Object))
+		}
+		if f.NonEditable {
+			a.PlanModifiers = append(a.PlanModifiers, objectplanmodifier.RequiresReplace())
+		}
+		if keepState {
+			a.PlanModifiers = append(a.PlanModifiers, objectplanmodifier.UseStateForUnknown())
+		}
+		return a
+	}
+	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+}
+
+func description(f Field) string {
+	d := f.Description
+	if f.Default != nil {
+		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
+	}
+	if f.NonEditable {
+		d += " Changing it forces a new integration."
+	}
+	if f.Secret {
+		d += fmt.Sprintf(" Immuta never returns it; Terraform keeps the configured value. Conflicts with `%s`.", f.WriteOnlyName())
+	}
+	return d
+}
+
+func formatDefault(v any) any {
+	if l, ok := v.([]string); ok && len(l) == 0 {
+		return "[]"
+	}
+	return v
+}
+
+func attrTypes(fields []Field) map[string]attr.Type {
+	types_ := make(map[string]attr.Type, len(fields))
+	for _, f := range fields {
+		types_[f.Name] = attrType(f)
+		if f.Secret {
+			types_[f.WriteOnlyName()] = types.StringType
+			types_[f.WriteOnlyVersionName()] = types.Int64Type
+		}
+	}
+	return types_
+}
+
+func attrType(f Field) attr.Type {
+	switch f.Kind {
+	case Int64:
+		return types.Int64Type
+	case Bool:
+		return types.BoolType
+	case StringList:
+		return types.ListType{ElemType: types.StringType}
+	case Object:
+		return types.ObjectType{AttrTypes: attrTypes(f.Fields)}
+	default:
+		return types.StringType
+	}
+}
+
+// defaultValue is the value a field takes when it is left out: its Default,
+// or for objects with HasDefault, the object of its children's defaults.
+func defaultValue(f Field) attr.Value {
+	switch f.Kind {
+	case String:
+		if s, ok := f.Default.(string); ok {
+			return types.StringValue(s)
+		}
+		return types.StringNull()
+	case Int64:
+		if n, ok := f.Default.(int64); ok {
+			return types.Int64Value(n)
+		}
+		return types.Int64Null()
+	case Bool:
+		if b, ok := f.Default.(bool); ok {
+			return types.BoolValue(b)
+		}
+		return types.BoolNull()
+	case StringList:
+		l, ok := f.Default.([]string)
+		if !ok {
+			return types.ListNull(types.StringType)
+		}
+		elems := make([]attr.Value, len(l))
+		for i, s := range l {
+			elems[i] = types.StringValue(s)
+		}
+		return types.ListValueMust(types.StringType, elems)
+	case Object:
+		if !f.HasDefault {
+			return types.ObjectNull(attrTypes(f.Fields))
+		}
+		values := make(map[string]attr.Value, len(f.Fields))
+		for _, c := range f.Fields {
+			values[c.Name] = defaultValue(c)
+			if c.Secret {
+				values[c.WriteOnlyName()] = types.StringNull()
+				values[c.WriteOnlyVersionName()] = types.Int64Null()
+			}
+		}
+		return types.ObjectValueMust(attrTypes(f.Fields), values)
+	}
+	return nil
+}
+
+// blockPlanModifiers force replacement when the integration changes type:
+// the block of the old type is removed and that of the new one appears.
+func blockPlanModifiers() []planmodifier.Object {
+	return []planmodifier.Object{
+		objectplanmodifier.RequiresReplaceIf(
+			func(_ context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = req.StateValue.IsNull() != req.PlanValue.IsNull()
+			},
+			"Changing the integration type forces a new integration.",
+			"Changing the integration type forces a new integration.",
+		),
+	}
+}
+
+// ResourceBlock is the type's nested attribute in the resource schema.
+func (t *Type) ResourceBlock() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: fmt.Sprintf("%s integration. %s Exactly one integration type block must be set.", t.DisplayName, t.Description),
+		Optional:            true,
+		Attributes:          t.ResourceAttributes(),
+		PlanModifiers:       blockPlanModifiers(),
+	}
+}

@@ -1,0 +1,245 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
+)
+
+// validationDiagnostics turns Immuta's validation results into one
+// diagnostic per failed or warning test, on the attribute the test concerns
+// where it is known. degraded reports failures as warnings: the integration
+// is installed and works, but periodic re-validation failed.
+func validationDiagnostics(t *integrationtype.Type, name string, res *client.ValidationResults, degraded bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if res == nil {
+		return diags
+	}
+	for _, test := range res.Tests {
+		detail := test.Message
+		if detail == "" {
+			detail = "Immuta reported this test as " + test.Status + " without a message."
+		}
+		detail += "\n\n" + name + "."
+		p := testAttribute(t, test.Name)
+		switch {
+		case test.Status == client.TestFailed && !degraded:
+			diags.AddAttributeError(p, test.Name, detail)
+		case test.Status == client.TestFailed || test.Status == client.TestWarning:
+			diags.AddAttributeWarning(p, test.Name, detail)
+		}
+	}
+	return diags
+}
+
+// testAttribute maps a validation test to the attribute it concerns, or to
+// the type block when that cannot be known.
+func testAttribute(t *integrationtype.Type, testName string) path.Path {
+	lower := strings.ToLower(testName)
+	for _, m := range t.Tests {
+		if strings.Contains(lower, strings.ToLower(m.Substring)) {
+			p := path.Root(t.Block)
+			for _, part := range strings.Split(m.Attribute, ".") {
+				p = p.AtName(part)
+			}
+			return p
+		}
+	}
+	return path.Root(t.Block)
+}
+
+// failedTests reports whether any test failed, i.e. whether the per-test
+// diagnostics already explain an error.
+func failedTests(res *client.ValidationResults) bool {
+	if res == nil {
+		return false
+	}
+	for _, test := range res.Tests {
+		if test.Status == client.TestFailed {
+			return true
+		}
+	}
+	return false
+}
+
+// apiErrorDiagnostics covers what every call can answer: validation
+// failures (422), authentication, and anything else, with Immuta's message.
+func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var apiErr *client.APIError
+	switch {
+	case client.IsValidationFailed(err) && errors.As(err, &apiErr):
+		diags.Append(validationDiagnostics(t, name, apiErr.ValidationResults, false)...)
+		if !failedTests(apiErr.ValidationResults) {
+			diags.AddError(fmt.Sprintf("Cannot %s integration", action), fmt.Sprintf("%s: Immuta answered: %s", name, apiErr.Message))
+		} else {
+			diags.AddError(fmt.Sprintf("Cannot %s integration: validation failed", action),
+				fmt.Sprintf("%s: %s Fix the failed tests reported above, then apply again.", name, apiErr.Message))
+		}
+	case client.IsUnauthorized(err):
+		diags.AddError("Immuta rejected the API key",
+			"Immuta answered 401: check the provider's api_key (or IMMUTA_API_KEY); it may be wrong, expired or revoked.")
+	case client.IsForbidden(err):
+		diags.AddError("Immuta denied the request",
+			"Immuta answered 403: the API key's user needs the APPLICATION_ADMIN permission to manage integrations.")
+	case errors.Is(err, context.DeadlineExceeded):
+		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
+			fmt.Sprintf("%s: %s. Raise the resource's timeouts.%s if Immuta needs longer.", name, err, timeoutName(action)))
+	default:
+		diags.AddError(fmt.Sprintf("Cannot %s integration", action), fmt.Sprintf("%s: %s", name, err))
+	}
+	return diags
+}
+
+func timeoutName(action string) string {
+	switch action {
+	case "update":
+		return "update"
+	case "delete":
+		return "delete"
+	}
+	return "create"
+}
+
+func createErrorDiagnostics(t *integrationtype.Type, name string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if id, ok := client.AlreadyExistsID(err); ok {
+		diags.AddError("Integration already exists",
+			fmt.Sprintf("Immuta already has a %s integration on this host, with ID %s; it allows only one per host.\n\n"+
+				"To manage the existing integration with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s\n\n"+
+				"or add an import block and apply:\n\n"+
+				"  import {\n    to = <resource address>\n    id = \"%s\"\n  }\n\n"+
+				"Otherwise change the host, or delete the existing integration first.", t.DisplayName, id, id, id))
+		return diags
+	}
+	if id, ok := client.PreviouslyFailedID(err); ok {
+		diags.AddError("Integration previously failed to create",
+			fmt.Sprintf("Immuta has a %s integration on this host that failed to create (ID %s). Immuta repairs it with an update, not a new create.\n\n"+
+				"Adopt it with `terraform import <resource address> %s` (or an import block with id = \"%s\"), "+
+				"then apply this configuration: Terraform sends it as an update, which lets Immuta retry the set-up. "+
+				"Check its validation results (GET /integrations/%s/status) to see what failed the first time.", t.DisplayName, id, id, id, id))
+		return diags
+	}
+	return apiErrorDiagnostics(t, name, "create", err)
+}
+
+func updateErrorDiagnostics(t *integrationtype.Type, name string, err error, timeout time.Duration) diag.Diagnostics {
+	if attrs, ok := client.NonEditableAttributes(err); ok {
+		var diags diag.Diagnostics
+		for _, a := range attrs {
+			p := path.Root(t.Block)
+			if f, ok := fieldByJSON(t, a); ok {
+				p = p.AtName(f)
+			}
+			diags.AddAttributeError(p, "Attribute cannot be changed in place",
+				fmt.Sprintf("%s: Immuta cannot edit %s after creation. The configuration must replace the integration; "+
+					"if the plan did not say so, the value in Immuta differs from the state: run terraform apply -refresh-only, then plan again.", name, a))
+		}
+		return diags
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		var diags diag.Diagnostics
+		diags.AddError("Timed out waiting to update integration",
+			fmt.Sprintf("%s stayed busy for %s: %s. Raise timeouts.update if Immuta needs longer.", name, timeout, err))
+		return diags
+	}
+	return apiErrorDiagnostics(t, name, "update", err)
+}
+
+func deleteErrorDiagnostics(t *integrationtype.Type, name string, err error, timeout time.Duration) diag.Diagnostics {
+	if errors.Is(err, context.DeadlineExceeded) {
+		var diags diag.Diagnostics
+		diags.AddError("Timed out waiting to delete integration",
+			fmt.Sprintf("%s stayed busy for %s: %s. Raise timeouts.delete if Immuta needs longer.", name, timeout, err))
+		return diags
+	}
+	return apiErrorDiagnostics(t, name, "delete", err)
+}
+
+func fieldByJSON(t *integrationtype.Type, jsonName string) (string, bool) {
+	jsonName = strings.TrimSpace(jsonName)
+	for _, f := range t.Fields {
+		if f.JSON == jsonName {
+			return f.Name, true
+		}
+	}
+	return "", false
+}
+
+// waitDiagnostics explains how an asynchronous operation ended badly.
+func waitDiagnostics(t *integrationtype.Type, name, action string, err error, timeout time.Duration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var failed *client.OperationFailedError
+	var timedOut *client.WaitTimeoutError
+	switch {
+	case errors.As(err, &failed):
+		diags.Append(validationDiagnostics(t, name, failed.ValidationResults, false)...)
+		what := map[string]string{
+			"create": "Immuta could not create the integration. It stays in Terraform's state (tainted) so that the next apply replaces it " +
+				"instead of leaving it orphaned in Immuta.",
+			"update": "Immuta rolled the integration back to its previous configuration; the state keeps the previous values.",
+			"delete": "Immuta could not remove the integration; it is still installed.",
+		}[action]
+		diags.AddError(fmt.Sprintf("Integration %s failed (%s)", action, failed.Status),
+			fmt.Sprintf("%s ended in status %s. %s", name, failed.Status, what))
+	case errors.As(err, &timedOut):
+		diags.AddError(fmt.Sprintf("Timed out waiting for integration %s", action),
+			fmt.Sprintf("%s was still %s after %s. Immuta may still finish the work; raise timeouts.%s if it needs longer, and run terraform apply again to pick it up.",
+				name, timedOut.LastStatus, timeout, timeoutName(action)))
+	default:
+		diags.Append(apiErrorDiagnostics(t, name, action, err)...)
+	}
+	return diags
+}
+
+// deleteRequest builds DELETE's body: the privileged credentials of an
+// auto-bootstrapped integration, and nothing for the others. Terraform gives
+// Delete no configuration, so write-only secrets come from environment
+// variables named after the attribute: IMMUTA_DELETE_PASSWORD,
+// IMMUTA_DELETE_PRIVATE_KEY_CONTENT, and so on.
+func deleteRequest(t *integrationtype.Type, id string, autoBootstrap bool, block types.Object) (*client.DeleteRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !autoBootstrap || len(t.DeleteCredentials) == 0 {
+		return nil, diags
+	}
+	creds := t.APIConfigSubset(block, t.DeleteCredentials)
+	var missing []string
+	for _, ref := range t.DeleteSecrets(block) {
+		if ref.InState {
+			continue
+		}
+		if v := os.Getenv(DeleteCredentialEnv(ref.Path)); v != "" {
+			integrationtype.SetPath(creds, ref.JSONPath, v)
+		} else if ref.Required {
+			missing = append(missing, fmt.Sprintf("%s.%s (environment variable %s)", t.Block, ref.Path, DeleteCredentialEnv(ref.Path)))
+		}
+	}
+	if len(missing) > 0 {
+		diags.AddError("Privileged credentials needed to delete the integration",
+			fmt.Sprintf("%s integration %s was set up automatically (auto_bootstrap = true), so Immuta needs its privileged credentials to remove it. "+
+				"They were given as write-only attributes, which Terraform does not store and does not pass to delete. "+
+				"Set %s and run the destroy again.", t.DisplayName, id, strings.Join(missing, ", ")))
+		return nil, diags
+	}
+	return &client.DeleteRequest{Config: creds}, diags
+}
+
+// DeleteCredentialEnv names the environment variable that supplies a
+// write-only privileged secret at delete time.
+func DeleteCredentialEnv(attributePath string) string {
+	return "IMMUTA_DELETE_" + strings.ToUpper(strings.ReplaceAll(attributePath, ".", "_"))
+}

@@ -1,0 +1,352 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
+)
+
+// lostAnswerAttempts bounds how often a POST whose answer was lost is
+// looked for and sent again.
+const lostAnswerAttempts = 3
+
+func (r *integrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
+	if !ok {
+		resp.Diagnostics.AddError("No integration type", "Set exactly one integration type block.")
+		return
+	}
+	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
+	var autoBootstrap types.Bool
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	timeout, d := to.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
+	name := describe(t, hostOf(t, payload), "")
+	created, diags := r.createOrAdopt(ctx, t, payload, name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name = describe(t, hostOf(t, payload), created.ID)
+
+	// Save the ID at once: whatever happens next, the integration is in
+	// state (tainted on error) and never orphaned in Immuta.
+	pending := stateFromPlan(t, planBlock, autoBootstrap, created)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, pending, to)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{})
+	if err != nil {
+		resp.Diagnostics.Append(waitDiagnostics(t, name, "create", err, timeout)...)
+		r.recordFailure(ctx, &resp.State, err)
+		return
+	}
+	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
+
+	obj, err := r.client.GetIntegration(ctx, created.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the new integration", fmt.Sprintf("%s was created, but reading it back failed: %s", name, err))
+		return
+	}
+	s, d := stateFromAPI(t, obj, planBlock, autoBootstrap)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+}
+
+// createOrAdopt POSTs the payload. A POST whose answer was lost may have
+// created the integration, so before sending it again the provider looks
+// for an integration of the same type on the same host and adopts it.
+func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationtype.Type, payload client.Payload, name string) (*client.Integration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	host := hostOf(t, payload)
+	for attempt := 1; ; attempt++ {
+		created, err := r.client.CreateIntegration(ctx, payload)
+		if err == nil {
+			if created == nil || created.ID == "" {
+				// Some gateways answer 201/204 without a body: find what was made.
+				if found, ok := r.findByHost(ctx, t, host); ok {
+					return found, diags
+				}
+				diags.AddError("Immuta did not return the new integration", name+": the create request succeeded but its answer held no integration ID, and none was found on that host.")
+				return nil, diags
+			}
+			return created, diags
+		}
+		if !client.IsOutcomeUnknown(err) || attempt >= lostAnswerAttempts || ctx.Err() != nil {
+			return nil, createErrorDiagnostics(t, name, err)
+		}
+		tflog.Warn(ctx, "the answer to a create request was lost; looking for the integration before sending it again",
+			map[string]any{"type": t.APIName, "host": host, "attempt": attempt, "error": err.Error()})
+		if found, ok := r.findByHost(ctx, t, host); ok {
+			tflog.Info(ctx, "adopting the integration created by the request whose answer was lost", map[string]any{"id": found.ID})
+			return found, diags
+		}
+	}
+}
+
+// findByHost returns the integration of type t on host, if there is one.
+func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype.Type, host string) (*client.Integration, bool) {
+	all, err := r.client.ListIntegrations(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "listing integrations failed", map[string]any{"error": err.Error()})
+		return nil, false
+	}
+	for i := range all {
+		if all[i].Type != t.APIName {
+			continue
+		}
+		var cfg map[string]any
+		if err := all[i].DecodeConfig(&cfg); err != nil {
+			continue
+		}
+		if len(t.HostKey) == 0 || t.HostKeyOf(cfg) == host {
+			return &all[i], true
+		}
+	}
+	return nil, false
+}
+
+func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var id types.String
+	var autoBootstrap types.Bool
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	obj, err := r.client.GetIntegration(ctx, id.ValueString())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Integration no longer exists",
+			fmt.Sprintf("Immuta integration %s was not found; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", id.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read integration", fmt.Sprintf("Reading Immuta integration %s failed: %s", id.ValueString(), err))
+		return
+	}
+	t, ok := integrationtype.ByAPIName(obj.Type)
+	if !ok {
+		resp.Diagnostics.AddError("Unsupported integration type",
+			fmt.Sprintf("Immuta integration %s has type %q, which this provider version does not support.", obj.ID, obj.Type))
+		return
+	}
+	_, priorBlock, _ := typeBlock(ctx, req.State.GetAttribute)
+	if obj.Status == client.StatusRecurringValidationError {
+		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", obj.ID), obj.ValidationResults, true)...)
+	}
+	s, d := stateFromAPI(t, obj, priorBlock, autoBootstrap)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+}
+
+func (r *integrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
+	if !ok {
+		return
+	}
+	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
+	var id types.String
+	var autoBootstrap types.Bool
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	timeout, d := to.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
+	name := describe(t, hostOf(t, payload), id.ValueString())
+	// On failure Immuta keeps (or rolls back to) the previous configuration,
+	// and so does the state.
+	resp.State.Raw = req.State.Raw.Copy()
+
+	err := r.whenIdle(ctx, id.ValueString(), func() error {
+		_, err := r.client.UpdateIntegration(ctx, id.ValueString(), payload)
+		return err
+	})
+	if err != nil {
+		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err, timeout)...)
+		return
+	}
+	status, err := r.client.WaitForStatus(ctx, id.ValueString(), client.WaitOptions{})
+	if err != nil {
+		resp.Diagnostics.Append(waitDiagnostics(t, name, "update", err, timeout)...)
+		r.recordFailure(ctx, &resp.State, err)
+		return
+	}
+	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
+
+	obj, err := r.client.GetIntegration(ctx, id.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the updated integration", fmt.Sprintf("%s was updated, but reading it back failed: %s", name, err))
+		return
+	}
+	s, d := stateFromAPI(t, obj, planBlock, autoBootstrap)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+}
+
+func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	t, stateBlock, ok := typeBlock(ctx, req.State.GetAttribute)
+	if !ok {
+		return
+	}
+	var id types.String
+	var autoBootstrap types.Bool
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	timeout, d := to.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	name := describe(t, t.HostKeyOf(t.APIConfig(stateBlock, types.ObjectNull(t.AttrTypes()))), id.ValueString())
+	body, diags := deleteRequest(t, id.ValueString(), autoBootstrap.ValueBool(), stateBlock)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.whenIdle(ctx, id.ValueString(), func() error {
+		_, err := r.client.DeleteIntegration(ctx, id.ValueString(), body)
+		return err
+	})
+	if client.IsNotFound(err) {
+		return // already gone: that is what delete wants
+	}
+	if err != nil {
+		resp.Diagnostics.Append(deleteErrorDiagnostics(t, name, err, timeout)...)
+		return
+	}
+	if _, err := r.client.WaitForStatus(ctx, id.ValueString(), client.WaitOptions{UntilGone: true}); err != nil {
+		resp.Diagnostics.Append(waitDiagnostics(t, name, "delete", err, timeout)...)
+	}
+}
+
+// whenIdle runs a PUT or DELETE, and while Immuta answers 409 because the
+// integration is busy (creating, editing, deleting, migrating), waits until
+// it settles and tries again, within ctx's deadline.
+func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) error {
+	for {
+		err := call()
+		state, busy := client.BusyState(err)
+		if !busy {
+			return err
+		}
+		tflog.Info(ctx, "integration is busy; waiting for it to settle before trying again", map[string]any{"id": id, "status": state})
+		if _, werr := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.TerminalStatuses()}); werr != nil {
+			var failed *client.OperationFailedError
+			if !errors.As(werr, &failed) {
+				if ctx.Err() != nil {
+					return fmt.Errorf("%w (the integration was still %s)", werr, state)
+				}
+				return werr
+			}
+		}
+	}
+}
+
+// recordFailure stores the status Immuta reported for a failed operation.
+func (r *integrationResource) recordFailure(ctx context.Context, state *tfsdk.State, err error) {
+	var failed *client.OperationFailedError
+	if errors.As(err, &failed) {
+		state.SetAttribute(ctx, path.Root("status"), failed.Status)
+		state.SetAttribute(ctx, path.Root("validation_results"), validationResultsValue(failed.ValidationResults))
+		return
+	}
+	var timeout *client.WaitTimeoutError
+	if errors.As(err, &timeout) && timeout.LastStatus != "" {
+		state.SetAttribute(ctx, path.Root("status"), timeout.LastStatus)
+	}
+}
+
+func (r *integrationResource) configured(diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		diags.AddError("Provider not configured", "The Immuta provider has no client; check the provider configuration (url and api_key).")
+		return false
+	}
+	return true
+}
+
+// describe names an integration in messages: type, host and ID.
+func describe(t *integrationtype.Type, host, id string) string {
+	s := t.DisplayName + " integration"
+	if host != "" {
+		s += " on " + host
+	}
+	if id != "" {
+		s += fmt.Sprintf(" (id %s)", id)
+	}
+	return s
+}
+
+func hostOf(t *integrationtype.Type, p client.Payload) string {
+	cfg, _ := p.Config.(map[string]any)
+	if len(t.HostKey) == 0 {
+		return ""
+	}
+	return t.HostKeyOf(cfg)
+}
+
+func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.Object) client.Payload {
+	p := client.Payload{Type: t.APIName}
+	if t.SendsAutoBootstrap {
+		p.AutoBootstrap = &autoBootstrap
+	}
+	if t.HasConfig {
+		p.Config = t.APIConfig(plan, config)
+	}
+	return p
+}
+
+var _ = time.Second

@@ -153,7 +153,7 @@ func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions)
 			case gone:
 				return nil, nil
 			case failed:
-				return st, &OperationFailedError{ID: id, Status: st.Status, ValidationResults: st.ValidationResults}
+				return nil, &OperationFailedError{ID: id, Status: st.Status, ValidationResults: st.ValidationResults}
 			}
 		case opts.UntilGone && IsNotFound(err):
 			return nil, nil

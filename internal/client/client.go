@@ -112,16 +112,15 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	rc := &retryablehttp.Client{
-		HTTPClient:      hc,
-		Logger:          nil, // we log through tflog in the hooks instead
-		RetryWaitMin:    waitMin,
-		RetryWaitMax:    waitMax,
-		RetryMax:        retries,
-		CheckRetry:      checkRetry,
-		Backoff:         backoff,
-		ErrorHandler:    passthroughErrors,
-		RequestLogHook:  onAttempt,
-		ResponseLogHook: onResponse,
+		HTTPClient:     hc,
+		Logger:         nil, // we log through tflog in the hooks instead
+		RetryWaitMin:   waitMin,
+		RetryWaitMax:   waitMax,
+		RetryMax:       retries,
+		CheckRetry:     checkRetry,
+		Backoff:        backoff,
+		ErrorHandler:   passthroughErrors,
+		RequestLogHook: onAttempt,
 	}
 	return &Client{baseURL: base, apiKey: key, userAgent: ua, http: rc}, nil
 }
@@ -335,16 +334,4 @@ func onAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
 		cl.attempts = attempt + 1
 		cl.attemptStart = time.Now()
 	}
-}
-
-func onResponse(_ retryablehttp.Logger, resp *http.Response) {
-	ctx := resp.Request.Context()
-	cl := callFrom(ctx)
-	if cl == nil {
-		return
-	}
-	logDebug(ctx, "Immuta API attempt answered", map[string]any{
-		"method": cl.method, "path": cl.path, "status": resp.StatusCode,
-		"attempt": cl.attempts, "duration": time.Since(cl.attemptStart).String(),
-	})
 }

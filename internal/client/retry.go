@@ -32,8 +32,9 @@ type call struct {
 	// connection (GET, PUT, DELETE, and side-effect-free POSTs).
 	retrySafe bool
 
-	attempts     int
-	attemptStart time.Time
+	attempts      int
+	attemptStart  time.Time
+	loggedAttempt int
 	// inFlightErr is set when an attempt failed after the request may have
 	// reached the server (not a dial error).
 	inFlightErr bool
@@ -67,7 +68,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 			return false, ctx.Err()
 		}
 		retry := !isPermanent(err) && (c.retrySafe || !sent)
-		logDebug(ctx, "request attempt failed", map[string]any{
+		logDebug(ctx, "Immuta API attempt failed", map[string]any{
 			"method": c.method, "path": c.path, "attempt": c.attempts,
 			"duration": time.Since(c.attemptStart).String(), "error": err.Error(), "will_retry": retry,
 		})
@@ -84,9 +85,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		retry = c.retrySafe
 	}
-	if retry {
-		logDebug(ctx, "request will be retried", map[string]any{
+	// go-retryablehttp asks twice about a final response; log it once.
+	if c.loggedAttempt != c.attempts {
+		c.loggedAttempt = c.attempts
+		logDebug(ctx, "Immuta API attempt answered", map[string]any{
 			"method": c.method, "path": c.path, "attempt": c.attempts, "status": resp.StatusCode,
+			"duration": time.Since(c.attemptStart).String(), "will_retry": retry,
 		})
 	}
 	return retry, nil

@@ -53,15 +53,15 @@ type cond func(p *payloadCtx, parent map[string]any) bool
 type field struct {
 	name     string
 	kind     kind
-	required cond                 // nil: optional
-	allowed  cond                 // nil: always allowed; otherwise "is not allowed" when present and false
-	oneOf    []string             // allowed string values
+	required cond                  // nil: optional
+	allowed  cond                  // nil: always allowed; otherwise "is not allowed" when present and false
+	oneOf    []string              // allowed string values
 	check    func(v string) string // extra string rule: the failure text, "" when fine
-	def      any                  // default filled in when the field is absent (and allowed)
-	create   bool                 // an absent object is created with its members' defaults
-	members  []field              // kindObject only
-	secret   bool                 // answered as "[REDACTED]", masked in the request log
-	ne       bool                 // non-editable: a PUT must not change it
+	def      any                   // default filled in when the field is absent (and allowed)
+	create   bool                  // an absent object is created with its members' defaults
+	members  []field               // kindObject only
+	secret   bool                  // answered as "[REDACTED]", masked in the request log
+	ne       bool                  // non-editable: a PUT must not change it
 }
 
 type typeSpec struct {

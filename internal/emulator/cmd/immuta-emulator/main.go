@@ -1,0 +1,98 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Command immuta-emulator serves the Immuta Integrations API emulator until SIGINT or SIGTERM.
+//
+//	immuta-emulator --listen 127.0.0.1:8089 --api-key KEY [--transition-delay 2s]
+//	    [--non-admin-api-key K] [--tls --ca-out ca.pem] [--seed integrations.json]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command; it returns the exit status (2 for usage errors).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("immuta-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8089", "address to listen on (port 0 picks a free one)")
+	apiKey := fs.String("api-key", "", "API key with APPLICATION_ADMIN (default $IMMUTA_API_KEY)")
+	nonAdmin := fs.String("non-admin-api-key", "", "optional key that authenticates but gets 403")
+	delay := fs.Duration("transition-delay", 2*time.Second, "how long creating/editing/deleting last")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate")
+	caOut := fs.String("ca-out", "", "with --tls: write the certificate to trust to this file")
+	seed := fs.String("seed", "", "JSON array of integration payloads to create as enabled at start")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *apiKey == "" {
+		*apiKey = getenv("IMMUTA_API_KEY")
+	}
+	if *apiKey == "" {
+		fmt.Fprintln(stderr, "immuta-emulator: --api-key (or IMMUTA_API_KEY) is required")
+		return 2
+	}
+	if *caOut != "" && !*useTLS {
+		fmt.Fprintln(stderr, "immuta-emulator: --ca-out needs --tls")
+		return 2
+	}
+
+	srv, err := emulator.Listen(*listen, emulator.Options{
+		APIKey: *apiKey, NonAdminAPIKey: *nonAdmin, TransitionDelay: *delay,
+	}, *useTLS)
+	if err != nil {
+		fmt.Fprintln(stderr, "immuta-emulator:", err)
+		return 1
+	}
+	defer srv.Close()
+	if err := setUp(srv, *seed, *caOut); err != nil {
+		fmt.Fprintln(stderr, "immuta-emulator:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "immuta-emulator listening on", srv.URL)
+
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintln(stderr, "immuta-emulator:", err)
+	}
+	return 0
+}
+
+// setUp loads the seed and writes the CA certificate, before the URL is announced.
+func setUp(srv *emulator.Server, seed, caOut string) error {
+	if seed != "" {
+		f, err := os.Open(seed)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := srv.Emulator.LoadSeed(f); err != nil {
+			return err
+		}
+	}
+	if caOut != "" {
+		if err := os.WriteFile(caOut, srv.CACertPEM, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

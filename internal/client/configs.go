@@ -111,9 +111,9 @@ type DatabricksOAuthClientConfig struct {
 	AuthorityURL   *string `json:"authorityUrl,omitempty"`
 }
 
-// DatabricksGroupPattern names the group exempt from data policies.
+// DatabricksGroupPattern lists the groups exempt from data policies.
 type DatabricksGroupPattern struct {
-	Deny *string `json:"deny,omitempty"`
+	Deny []string `json:"deny,omitempty"`
 }
 
 // RedshiftConfig is the config of a "Redshift" integration.

@@ -1,0 +1,234 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Command quickstart runs the provider end to end against the embedded
+// Immuta emulator: build, init, apply, show, drift, plan, destroy. It needs
+// only Go and Terraform, and never touches the user's ~/.terraformrc.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+)
+
+const apiKey = "quickstart-api-key"
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "\nquickstart failed: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+type demo struct {
+	workDir string
+	env     []string
+	srv     *emulator.Server
+}
+
+func run() error {
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		return errors.New("terraform is not on PATH; install Terraform 1.11 or later")
+	}
+	repo, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "immuta-quickstart-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	step("Building the provider")
+	pluginDir := filepath.Join(tmp, "plugins")
+	if err := command(nil, repo, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-immuta"), ".").Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+
+	step("Starting the Immuta emulator (integrations take 1s to create, edit or delete)")
+	srv, err := emulator.Start(emulator.Options{APIKey: apiKey, TransitionDelay: time.Second})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Printf("  emulator listening on %s\n", srv.URL)
+
+	cliConfig := filepath.Join(tmp, "terraform.rc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/immuta/immuta\" = %q\n  }\n  direct {}\n}\n", pluginDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		return err
+	}
+	d := &demo{
+		workDir: filepath.Join(tmp, "quickstart"),
+		srv:     srv,
+		env: append(os.Environ(),
+			"TF_CLI_CONFIG_FILE="+cliConfig, // the user's own CLI configuration stays untouched
+			"TF_IN_AUTOMATION=1",
+			"TF_VAR_immuta_url="+srv.URL,
+			"TF_VAR_immuta_api_key="+apiKey,
+		),
+	}
+	if err := copyDir(filepath.Join(repo, "examples", "quickstart"), d.workDir); err != nil {
+		return err
+	}
+
+	// Ctrl-C: stop the current step, then still destroy what was created.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	applied := false
+	defer func() {
+		if applied {
+			step("Cleaning up: terraform destroy")
+			if err := d.terraform(context.Background(), terraform, "destroy", "-auto-approve", "-no-color"); err != nil {
+				fmt.Fprintf(os.Stderr, "  destroy failed: %v\n", err)
+			}
+			fmt.Printf("  integrations left in the emulator: %d\n", len(srv.Emulator.Integrations()))
+		}
+		step("Stopping the emulator")
+	}()
+
+	step("terraform init (the provider comes from the local build, through dev_overrides)")
+	if err := d.terraform(ctx, terraform, "init", "-no-color", "-input=false"); err != nil {
+		return err
+	}
+	step("terraform apply")
+	applied = true
+	if err := d.terraform(ctx, terraform, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		return err
+	}
+
+	step("The integrations Immuta now holds")
+	records := srv.Emulator.Integrations()
+	sort.Slice(records, func(i, j int) bool { return records[i].ID < records[j].ID })
+	fmt.Printf("  %-4s %-24s %-10s %s\n", "ID", "TYPE", "STATUS", "HOST")
+	var snowflakeID string
+	for _, r := range records {
+		host := firstString(r.Config, "host", "workspaceUrl", "awsLocationPath")
+		fmt.Printf("  %-4s %-24s %-10s %s\n", r.ID, r.Type, r.Status, host)
+		if r.Type == "Snowflake" {
+			snowflakeID = r.ID
+		}
+	}
+	if snowflakeID == "" {
+		return errors.New("the quickstart configuration created no Snowflake integration")
+	}
+
+	step(fmt.Sprintf("Someone changes the Snowflake integration's warehouse in Immuta, behind Terraform's back (id %s)", snowflakeID))
+	if err := srv.Emulator.PatchConfig(snowflakeID, map[string]any{"warehouse": "CHANGED_BY_HAND"}); err != nil {
+		return err
+	}
+
+	step("terraform plan -detailed-exitcode catches the drift (exit code 2 = changes)")
+	err = d.terraform(ctx, terraform, "plan", "-detailed-exitcode", "-no-color", "-input=false")
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		fmt.Println("  -> exit code 2: drift detected. `terraform apply` would put the warehouse back.")
+	case err == nil:
+		return errors.New("plan found no drift, but the warehouse was changed")
+	default:
+		return err
+	}
+	step("terraform apply restores the declared configuration")
+	if err := d.terraform(ctx, terraform, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		return err
+	}
+	if err := d.terraform(ctx, terraform, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil {
+		return fmt.Errorf("plan after apply is not empty: %w", err)
+	}
+	fmt.Println("  -> exit code 0: Immuta matches the configuration again.")
+	return nil
+}
+
+func (d *demo) terraform(ctx context.Context, bin string, args ...string) error {
+	fmt.Printf("  $ terraform %s\n", strings.Join(args, " "))
+	cmd := command(d.env, d.workDir, bin, args...)
+	cmd.Stdout = indent{os.Stdout}
+	cmd.Stderr = indent{os.Stderr}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		// Terraform stops gracefully on SIGINT and keeps its state consistent.
+		_ = cmd.Process.Signal(os.Interrupt)
+		<-done
+		return errors.New("interrupted")
+	}
+}
+
+func command(env []string, dir, name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd
+}
+
+type indent struct{ w io.Writer }
+
+func (i indent) Write(p []byte) (int, error) {
+	lines := strings.SplitAfter(string(p), "\n")
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		if _, err := io.WriteString(i.w, "    "+l); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func step(s string) { fmt.Printf("\n==> %s\n", s) }
+
+func firstString(m map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if e.IsDir() {
+			if e.Name() == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		if !strings.HasSuffix(p, ".tf") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}

@@ -244,35 +244,42 @@ func applyDefaults(fields []field, obj map[string]any, ctx *payloadCtx) {
 	}
 }
 
-// nonEditableChanges lists the attributes a PUT would change but must not, in payload order (fields the
-// payload left out come last, in schema order).
+// nonEditableChanges lists the attributes a PUT would change but must not, in payload order (config
+// fields at the place of "config"; NE fields the payload left out come last, in schema order).
 func nonEditableChanges(rec *integration, p *payload) []string {
 	var changed []string
+	sameType := p.spec.name == rec.typ
+	configChanges := func() []string {
+		if !sameType {
+			return nil // the configs of two types cannot be compared
+		}
+		names := slices.Clone(p.configOrder)
+		for _, f := range p.spec.fields {
+			if !slices.Contains(names, f.name) {
+				names = append(names, f.name)
+			}
+		}
+		var out []string
+		for _, name := range names {
+			f := p.spec.field(name)
+			if f != nil && f.ne && !reflect.DeepEqual(rec.config[name], p.config[name]) {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
 	for _, k := range p.order {
 		switch k {
 		case "type":
-			if p.spec.name != rec.typ {
+			if !sameType {
 				changed = append(changed, "type")
 			}
 		case "autoBootstrap":
 			if !p.spec.noConfig && p.autoBootstrap != rec.autoBootstrap {
 				changed = append(changed, "autoBootstrap")
 			}
-		}
-	}
-	if p.spec.name != rec.typ {
-		return changed // the configs of two types cannot be compared
-	}
-	names := slices.Clone(p.configOrder)
-	for _, f := range p.spec.fields {
-		if !slices.Contains(names, f.name) {
-			names = append(names, f.name)
-		}
-	}
-	for _, name := range names {
-		f := p.spec.field(name)
-		if f != nil && f.ne && !reflect.DeepEqual(rec.config[name], p.config[name]) {
-			changed = append(changed, name)
+		case "config":
+			changed = append(changed, configChanges()...)
 		}
 	}
 	return changed

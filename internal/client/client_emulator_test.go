@@ -127,6 +127,7 @@ func wantAPIError(t *testing.T, err error, status int, message string) *client.A
 }
 
 func TestEmulatorLifecycle(t *testing.T) {
+	t.Parallel()
 	m := startEmu(t, 50*time.Millisecond)
 	ctx := context.Background()
 
@@ -408,6 +409,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 }
 
 func TestEmulatorRetries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("429 with Retry-After on GET", func(t *testing.T) {
 		m := startEmu(t, 0)
@@ -518,6 +520,7 @@ func faultName(a emulator.FaultAction) string {
 }
 
 func TestEmulatorWaiter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	validation := []emulator.ValidationTest{{Name: "Initial Validation: Basic Connection Test", Status: "failed", Message: "Cannot connect."}}
 	t.Run("createError", func(t *testing.T) {

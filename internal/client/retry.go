@@ -74,9 +74,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		})
 		return retry, nil
 	}
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
+	// An answer arrived: use it even if ctx ended meanwhile (for a POST, the
+	// answer is the only way to know what happened). A retry wait still
+	// stops at once on a done ctx.
 	c.inFlightErr = false
 	retry := false
 	switch resp.StatusCode {

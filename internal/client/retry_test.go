@@ -135,6 +135,7 @@ func TestMidBodyDropRetriedOnGet(t *testing.T) {
 }
 
 func TestPerAttemptTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	hang := func(w http.ResponseWriter, req *http.Request) {
@@ -163,8 +164,10 @@ func TestPerAttemptTimeout(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{429, 503} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
 			limited := func(w http.ResponseWriter, req *http.Request) {
 				w.Header().Set("Retry-After", "1")
 				errorAnswer(status, "wait")(w, req)
@@ -183,6 +186,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestCancelStopsRetryWait(t *testing.T) {
+	t.Parallel()
 	limited := func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Retry-After", "30")
 		errorAnswer(429, "wait")(w, req)

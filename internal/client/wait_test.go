@@ -190,6 +190,7 @@ func TestWaitNotFoundIsAnError(t *testing.T) {
 }
 
 func TestWaitTimeout(t *testing.T) {
+	t.Parallel()
 	s := newStatusServer(t, "reticulating")
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -211,6 +212,7 @@ func TestWaitTimeout(t *testing.T) {
 }
 
 func TestWaitCancel(t *testing.T) {
+	t.Parallel()
 	s := newStatusServer(t, "editing")
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)

@@ -59,7 +59,7 @@ func TestUnknownRoutes(t *testing.T) {
 	for _, call := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/api/integrations"}, {"PATCH", "/integrations/1"},
 		{"GET", "/integrations/1/regenerate"}, {"POST", "/integrations/scripts/bogus"},
-		{"POST", "/integrations/1/scripts/bogus"}, {"DELETE", "/integrations"},
+		{"POST", "/integrations/1/scripts/bogus"}, {"DELETE", "/integrations"}, {"GET", "/integrations/"},
 	} {
 		expectError(t, c.do(call.method, call.path, nil), 404, "Not Found")
 	}
@@ -441,4 +441,12 @@ func TestBodyHandling(t *testing.T) {
 	if resp.StatusCode != 415 {
 		t.Fatalf("YAML body: %d, want 415", resp.StatusCode)
 	}
+	// A charset parameter is fine.
+	hreq, _ = http.NewRequest("POST", c.base+"/integrations", strings.NewReader(`{"type":"Trino"}`))
+	hreq.Header.Set("Authorization", adminKey)
+	hreq.Header.Set("Content-Type", "application/json; charset=utf-8")
+	if resp, err = c.hc.Do(hreq); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("JSON with charset: %v %v", err, resp)
+	}
+	resp.Body.Close()
 }

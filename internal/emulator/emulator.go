@@ -6,9 +6,11 @@ package emulator
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -172,17 +174,19 @@ func (e *Emulator) authenticate(r *http.Request) *response {
 // handle routes an authenticated API call (contract §2) and computes its answer under the lock.
 func (e *Emulator) handle(c *call, act *FaultAction) response {
 	if len(c.body) > 0 && c.contentType != "" {
+		// Immuta also takes YAML; the emulator speaks JSON only, like the provider.
 		if mt, _, err := mime.ParseMediaType(c.contentType); err != nil || mt != "application/json" {
-			return errorResponse(http.StatusUnsupportedMediaType, "Unsupported Media Type")
+			return errorResponse(http.StatusUnsupportedMediaType,
+				fmt.Sprintf("Unsupported Media Type %q: send the body as application/json.", c.contentType))
 		}
+	}
+	seg := c.seg
+	if seg[0] != "integrations" || slices.Contains(seg, "") {
+		return notFoundRoute
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := time.Now()
-	seg := c.seg
-	if seg[0] != "integrations" {
-		return notFoundRoute
-	}
 	switch {
 	case len(seg) == 1 && c.method == http.MethodGet:
 		return e.listIntegrations(now)

@@ -39,6 +39,7 @@ func (e *Emulator) LoadSeed(r io.Reader) error {
 			p.config = map[string]any{"apiKey": newAPIKey()}
 		}
 		rec := &integration{
+			num:           e.nextID + len(fresh), // provisional, so conflicts among seeds name an id
 			typ:           p.spec.name,
 			autoBootstrap: p.autoBootstrap,
 			config:        p.config,
@@ -49,7 +50,8 @@ func (e *Emulator) LoadSeed(r io.Reader) error {
 		fresh = append(fresh, rec)
 	}
 	for _, rec := range fresh {
-		e.insert(rec)
+		e.records[rec.id()] = rec
 	}
+	e.nextID += len(fresh)
 	return nil
 }

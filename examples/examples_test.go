@@ -33,7 +33,7 @@ const providerAddress = "registry.terraform.io/immuta/immuta"
 // includes them one at a time, and they may declare the same variables).
 // Every other directory under examples/ is one configuration.
 var snippetDirs = []string{
-	"provider", "resources", "data-sources", "ephemeral-resources", "functions", "actions", "list-resources",
+	"provider", "resources", "data-sources", "ephemeral-resources", "functions", "actions", "list-resources", "guides",
 }
 
 // requiredProviders is added to an example that does not say where the
@@ -80,6 +80,11 @@ func TestExamples(t *testing.T) {
 	t.Run("import-ids", func(t *testing.T) {
 		t.Parallel()
 		checkImportIDs(t)
+	})
+
+	t.Run("shell-syntax", func(t *testing.T) {
+		t.Parallel()
+		checkShellSyntax(t)
 	})
 }
 
@@ -257,11 +262,12 @@ func validate(t *testing.T, terraform string, env []string, c exampleCase) {
 
 var (
 	importCommand = regexp.MustCompile(`terraform\s+import\s+(\S+)\s+(\S+)`)
-	importBlockID = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]*)"`)
+	importBlockID = regexp.MustCompile(`(?m)^import\s*\{[^}]*?\bid\s*=\s*"([^"]*)"`)
 )
 
 // checkImportIDs makes sure the import examples use IDs the provider accepts.
 func checkImportIDs(t *testing.T) {
+	t.Helper()
 	found := 0
 	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -287,7 +293,7 @@ func checkImportIDs(t *testing.T) {
 				}
 			}
 			return s.Err()
-		case strings.HasPrefix(base, "import") && strings.HasSuffix(base, ".tf"):
+		case strings.HasSuffix(base, ".tf"):
 			b, err := os.ReadFile(p)
 			if err != nil {
 				return err
@@ -304,6 +310,27 @@ func checkImportIDs(t *testing.T) {
 	}
 	if found == 0 {
 		t.Error("no import examples found (import.sh, import*.tf)")
+	}
+}
+
+// checkShellSyntax parses every shell example with bash -n.
+func checkShellSyntax(t *testing.T) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal("bash not found on PATH; it is needed to check the shell examples")
+	}
+	err = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".sh") {
+			return err
+		}
+		if out, errOut, err := run(os.Environ(), ".", bash, "-n", p); err != nil {
+			t.Errorf("bash -n %s: %v\n%s%s", p, err, out, errOut)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -4,7 +4,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +187,48 @@ func TestLoadSeed(t *testing.T) {
 	}
 	if n := len(srv.Emulator.Integrations()); n != 2 {
 		t.Fatalf("a failed seed created integrations: %d", n)
+	}
+}
+
+// The control types are the contract's §6 JSON; other packages encode them to drive the HTTP surface.
+func TestControlTypesJSON(t *testing.T) {
+	rule := FaultRule{Method: "PUT", Path: "/integrations/7", Times: 1, Action: FaultAction{
+		Status: 429, RetryAfter: 2, Message: "m", Outcome: "editError", Drop: "after", Hang: 2 * time.Second,
+		Validation: []ValidationTest{{Name: "n", Status: "failed", Message: "x"}},
+	}}
+	b, err := json.Marshal(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"method":"PUT","path":"/integrations/7","times":1,"action":{"status":429,"retryAfter":2,"message":"m",` +
+		`"validation":[{"name":"n","status":"failed","message":"x"}],"outcome":"editError","drop":"after","hang":"2s"}}`
+	if string(b) != want {
+		t.Fatalf("FaultRule JSON:\n got %s\nwant %s", b, want)
+	}
+	var back FaultRule
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, rule) {
+		t.Fatalf("round trip: %+v %v", back, err)
+	}
+	var dflt FaultRule
+	if err := json.Unmarshal([]byte(`{"action":{"status":500}}`), &dflt); err != nil || dflt.Times != 1 {
+		t.Fatalf("omitted times: %+v %v", dflt, err)
+	}
+
+	fs := ForcedStatus{Status: "migrating", For: 5 * time.Second, Then: "enabled"}
+	b, _ = json.Marshal(fs)
+	if string(b) != `{"status":"migrating","for":"5s","then":"enabled"}` {
+		t.Fatalf("ForcedStatus JSON: %s", b)
+	}
+	var fsBack ForcedStatus
+	if err := json.Unmarshal(b, &fsBack); err != nil || !reflect.DeepEqual(fsBack, fs) {
+		t.Fatalf("round trip: %+v %v", fsBack, err)
+	}
+	if err := json.Unmarshal([]byte(`{"status":"enabled","for":"-1s"}`), &fsBack); err == nil {
+		t.Fatal("negative duration accepted")
+	}
+
+	b, _ = json.Marshal(LoggedRequest{Method: "GET", Path: "/integrations", Status: 200, Body: json.RawMessage("null")})
+	if string(b) != `{"method":"GET","path":"/integrations","status":200,"body":null}` {
+		t.Fatalf("LoggedRequest JSON: %s", b)
 	}
 }

@@ -2,10 +2,27 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package emulator is an in-memory stand-in for an Immuta tenant's Integrations API, following the
-// project's contract (docs: /work/shared/immuta-integrations-api.md) to the letter: endpoints, status
-// codes, error messages, asynchronous status transitions, defaults and secret redaction. Tests drive it
-// through the control surface under /_emulator/ or through the Go methods on *Emulator.
+// project's contract (shared/immuta-integrations-api.md) to the letter: endpoints, status codes, error
+// messages, asynchronous status transitions, defaults and secret redaction. It is strict where the
+// contract is strict, because the provider's tests run against it instead of a real tenant. Tests drive
+// it through the control surface under /_emulator/ or through the Go methods on *Emulator.
 //
-// It deliberately uses only the standard library and imports nothing else from this repository, so the
-// provider is tested against an independent reading of the contract.
+// Where the contract is silent, the emulator decides as follows:
+//
+//   - Order of checks: body/JSON and payload validation (400) come first, as in Immuta's route
+//     validation, then 404, then 409 (transitional status), then non-editable attributes or DELETE
+//     body rules (400), then credentials (422), then an injected validation failure (422).
+//   - Payload messages are Joi-style and name the first problem: fields in schema order, then unknown
+//     keys. JSON types are strict (a port given as "443" is rejected; null is not a string).
+//   - The non-editable list follows the PUT body's key order; NE fields the body left out come last.
+//   - Trino's autoBootstrap is accepted (if boolean) and stored as false; a Trino body with "config" is
+//     rejected.
+//   - Script endpoints serve manual (autoBootstrap false) integrations only, never Trino;
+//     initial-create is for Redshift and Azure Synapse Analytics.
+//   - A Native S3 name clash answers 409 "Native S3 integration with name N already exists (id = I).".
+//   - Fault rules apply to authenticated API calls only, in order, first match wins. Rules whose action
+//     is validation or outcome (without status) only match POST /integrations and PUT/DELETE
+//     /integrations/{id}; a rule is used up when it matches, even if the request then fails earlier.
+//   - A request dropped before handling is logged with status 0.
+//   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
 package emulator

@@ -248,7 +248,7 @@ func TestEmulatorScripts(t *testing.T) {
 	}
 	// Scripts are refused for auto-bootstrapped payloads: a plain 400.
 	_, err := m.c.CreateScript(ctx, snowflake("x.snowflakecomputing.com", true))
-	wantAPIError(t, err, 400, "Scripts are only available for integrations with autoBootstrap set to false.")
+	_ = wantAPIError(t, err, 400, "Scripts are only available for integrations with autoBootstrap set to false.")
 }
 
 // TestEmulatorErrorTable walks every row of contract §5.
@@ -259,18 +259,18 @@ func TestEmulatorErrorTable(t *testing.T) {
 
 	t.Run("GET 404", func(t *testing.T) {
 		_, err := m.c.GetIntegration(ctx, "5")
-		wantAPIError(t, err, 404, "No Integration found with ID 5.")
+		_ = wantAPIError(t, err, 404, "No Integration found with ID 5.")
 		if !client.IsNotFound(err) || err.Error() != "GET /integrations/5: 404 Not Found: No Integration found with ID 5." {
 			t.Errorf("err = %v", err)
 		}
 	})
 	t.Run("PUT, DELETE, status 404", func(t *testing.T) {
 		_, err := m.c.UpdateIntegration(ctx, "5", snowflake(host, true))
-		wantAPIError(t, err, 404, "No integration found with ID 5.")
+		_ = wantAPIError(t, err, 404, "No integration found with ID 5.")
 		_, err = m.c.DeleteIntegration(ctx, "5", nil)
-		wantAPIError(t, err, 404, "No integration found with ID 5.")
+		_ = wantAPIError(t, err, 404, "No integration found with ID 5.")
 		_, err = m.c.GetIntegrationStatus(ctx, "5")
-		wantAPIError(t, err, 404, "No integration found with ID 5.")
+		_ = wantAPIError(t, err, 404, "No integration found with ID 5.")
 	})
 	t.Run("POST 400 malformed", func(t *testing.T) {
 		p := snowflake(host, true)
@@ -289,7 +289,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 	t.Run("POST 409 already exists", func(t *testing.T) {
 		existing = m.create(t, snowflake(host, true))
 		_, err := m.c.CreateIntegration(ctx, snowflake(host, true))
-		wantAPIError(t, err, 409, "Snowflake integration already exists on test-account.snowflakecomputing.com (id = "+existing.ID+").")
+		_ = wantAPIError(t, err, 409, "Snowflake integration already exists on test-account.snowflakecomputing.com (id = "+existing.ID+").")
 		if id, ok := client.AlreadyExistsID(err); !ok || id != existing.ID {
 			t.Errorf("AlreadyExistsID = %q %v", id, ok)
 		}
@@ -311,7 +311,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 			t.Fatalf("wait: %v", err)
 		}
 		_, err = m.c.CreateIntegration(ctx, snowflake(failHost, true))
-		wantAPIError(t, err, 400, "Use PUT /integrations/"+in.ID+" endpoint to update connection information for Snowflake integration on host failed.snowflakecomputing.com (id = "+in.ID+") that previously failed to create.")
+		_ = wantAPIError(t, err, 400, "Use PUT /integrations/"+in.ID+" endpoint to update connection information for Snowflake integration on host failed.snowflakecomputing.com (id = "+in.ID+") that previously failed to create.")
 		if id, ok := client.PreviouslyFailedID(err); !ok || id != in.ID {
 			t.Errorf("PreviouslyFailedID = %q %v", id, ok)
 		}
@@ -333,7 +333,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 		const msg = "Processing Error: Error trying to get the current metastore info."
 		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Status: 422, Message: msg}})
 		_, err := m.c.CreateIntegration(ctx, databricks("dbc-1.cloud.databricks.com"))
-		wantAPIError(t, err, 422, msg)
+		_ = wantAPIError(t, err, 422, msg)
 		if !client.IsValidationFailed(err) {
 			t.Error("IsValidationFailed")
 		}
@@ -342,7 +342,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 		p := snowflake("other-host.snowflakecomputing.com", true)
 		p.Config.(*client.SnowflakeConfig).Database = ptr("OTHER_DB")
 		_, err := m.c.UpdateIntegration(ctx, existing.ID, p)
-		wantAPIError(t, err, 400, "Unable to edit integration due to changes of non-editable attribute(s). host, database")
+		_ = wantAPIError(t, err, 400, "Unable to edit integration due to changes of non-editable attribute(s). host, database")
 		if attrs, ok := client.NonEditableAttributes(err); !ok || !slices.Equal(attrs, []string{"host", "database"}) {
 			t.Errorf("NonEditableAttributes = %q %v", attrs, ok)
 		}
@@ -353,12 +353,12 @@ func TestEmulatorErrorTable(t *testing.T) {
 		}
 		want := "Unable to edit integration with ID " + existing.ID + " in current state editing."
 		_, err := m.c.UpdateIntegration(ctx, existing.ID, snowflake(host, true))
-		wantAPIError(t, err, 409, want)
+		_ = wantAPIError(t, err, 409, want)
 		if s, ok := client.BusyState(err); !ok || s != client.StatusEditing {
 			t.Errorf("BusyState = %q %v", s, ok)
 		}
 		_, err = m.c.DeleteIntegration(ctx, existing.ID, snowflakeDeleteCreds())
-		wantAPIError(t, err, 409, want)
+		_ = wantAPIError(t, err, 409, want)
 		if s, ok := client.BusyState(err); !ok || s != client.StatusEditing {
 			t.Errorf("BusyState = %q %v", s, ok)
 		}
@@ -377,21 +377,21 @@ func TestEmulatorErrorTable(t *testing.T) {
 	})
 	t.Run("DELETE 400 credential rules", func(t *testing.T) {
 		_, err := m.c.DeleteIntegration(ctx, existing.ID, nil)
-		wantAPIError(t, err, 400, "Integrations that are automatically configured require privileged credentials to disable. Please provide them in your payload.")
+		_ = wantAPIError(t, err, 400, "Integrations that are automatically configured require privileged credentials to disable. Please provide them in your payload.")
 
 		manual := m.create(t, snowflake("manual.snowflakecomputing.com", false))
 		_, err = m.c.DeleteIntegration(ctx, manual.ID, snowflakeDeleteCreds())
-		wantAPIError(t, err, 400, "Credentials are not required for disable unless the integration was configured automatically. If you need to update your integration credentials, use PUT to update the integration before disabling.")
+		_ = wantAPIError(t, err, 400, "Credentials are not required for disable unless the integration was configured automatically. If you need to update your integration credentials, use PUT to update the integration before disabling.")
 
 		dbx := m.create(t, databricks("dbc-2.cloud.databricks.com"))
 		_, err = m.c.DeleteIntegration(ctx, dbx.ID, &client.DeleteRequest{Config: map[string]any{"token": dbToken}})
-		wantAPIError(t, err, 400, "Credentials are not required to disable a Databricks integration. If you need to update your integration credentials, use PUT to update the integration before disabling.")
+		_ = wantAPIError(t, err, 400, "Credentials are not required to disable a Databricks integration. If you need to update your integration credentials, use PUT to update the integration before disabling.")
 	})
 	t.Run("DELETE 422 validation", func(t *testing.T) {
 		m.e.AddFault(emulator.FaultRule{Method: "DELETE", Times: 1, Action: emulator.FaultAction{
 			Validation: []emulator.ValidationTest{{Name: "Validate Automatic Bootstrap User Grants", Message: "Grants missing."}}}})
 		_, err := m.c.DeleteIntegration(ctx, existing.ID, snowflakeDeleteCreds())
-		wantAPIError(t, err, 422, "Unable to delete integration with ID "+existing.ID+", validation failed.")
+		_ = wantAPIError(t, err, 422, "Unable to delete integration with ID "+existing.ID+", validation failed.")
 	})
 	t.Run("401 and 403", func(t *testing.T) {
 		_, err := newClient(t, m.URL, "wrong-key").ListIntegrations(ctx)
@@ -596,7 +596,7 @@ func TestEmulatorWaiter(t *testing.T) {
 		}
 		time.AfterFunc(50*time.Millisecond, func() { _ = m.e.Vanish(in.ID) })
 		_, err = m.c.WaitForStatus(ctx, in.ID, fastWait)
-		wantAPIError(t, err, 404, "No integration found with ID "+in.ID+".")
+		_ = wantAPIError(t, err, 404, "No integration found with ID "+in.ID+".")
 	})
 }
 

@@ -327,11 +327,11 @@ func TestRedaction(t *testing.T) {
 		expectStatus(t, put, 200)
 		noSecret("PUT answer", put.raw)
 		stored, _ := srv.Emulator.Integration(id)
-		for path, clear := range tc.secrets {
+		for path, cleared := range tc.secrets {
 			if got := at(get.obj(), "config."+path); got != "[REDACTED]" {
 				t.Fatalf("GET config.%s = %v, want [REDACTED]", path, got)
 			}
-			if got := at(map[string]any{"config": stored.Config}, "config."+path); got != clear {
+			if got := at(map[string]any{"config": stored.Config}, "config."+path); got != cleared {
 				t.Fatalf("stored config.%s = %v, want it in clear", path, got)
 			}
 		}

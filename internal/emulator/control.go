@@ -95,7 +95,7 @@ func (e *Emulator) PatchConfig(id string, config map[string]any) error {
 	if rec == nil {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	cfg := deepCopy(rec.config).(map[string]any)
+	cfg := copyConfig(rec.config)
 	deepMerge(cfg, config)
 	rec.config = cfg
 	return nil

@@ -153,7 +153,7 @@ func (e *Emulator) updateIntegration(id string, c *call, act *FaultAction, now t
 	}
 	previous := rec.config
 	if p.spec.noConfig {
-		p.config = deepCopy(previous).(map[string]any) // Trino keeps its API key
+		p.config = copyConfig(previous) // Trino keeps its API key
 	}
 	rec.config = p.config
 	rec.status = statusEditing

@@ -180,7 +180,7 @@ func (e *Emulator) insert(rec *integration) {
 
 // view renders rec; redacted views (every API answer) hide secrets.
 func (rec *integration) view(redacted bool) Record {
-	cfg := deepCopy(rec.config).(map[string]any)
+	cfg := copyConfig(rec.config)
 	if redacted {
 		if spec := specs[rec.typ]; spec != nil {
 			redact(spec.fields, cfg)
@@ -219,6 +219,12 @@ func redact(fields []field, obj map[string]any) {
 }
 
 // deepCopy copies a decoded JSON value so stored state never aliases caller data.
+// copyConfig deep-copies a config object.
+func copyConfig(m map[string]any) map[string]any {
+	out, _ := deepCopy(m).(map[string]any)
+	return out
+}
+
 func deepCopy(v any) any {
 	switch t := v.(type) {
 	case map[string]any:

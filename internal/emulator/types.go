@@ -149,8 +149,8 @@ func configString(name string) func(map[string]any) string {
 	return func(cfg map[string]any) string { s, _ := cfg[name].(string); return s }
 }
 
-func enabled(cfg map[string]any, object string) bool {
-	m, _ := cfg[object].(map[string]any)
+func impersonationEnabled(cfg map[string]any) bool {
+	m, _ := cfg["impersonation"].(map[string]any)
 	b, _ := m["enabled"].(bool)
 	return b
 }
@@ -217,14 +217,14 @@ var specList = []*typeSpec{
 			names := []string{testConnection, "Initial Validation: Default Warehouse Access Test"}
 			if !auto {
 				names = append(names, "Validate Manual: Database Exists")
-				if enabled(cfg, "impersonation") {
+				if impersonationEnabled(cfg) {
 					names = append(names, "Validate Manual: Impersonation Role Exists")
 				}
 				return names
 			}
 			names = append(names, "Initial Validation: Validate access to Privileged Role",
 				"Validate Automatic: Database Does Not Exist")
-			if enabled(cfg, "impersonation") {
+			if impersonationEnabled(cfg) {
 				names = append(names, "Validate Automatic: Impersonation Role Does Not Exist")
 			}
 			return append(names, "Validate Automatic Bootstrap User Grants")
@@ -288,7 +288,7 @@ var specList = []*typeSpec{
 			if auto {
 				names[1] = "Validate Automatic: Database Does Not Exist"
 			}
-			if enabled(cfg, "impersonation") {
+			if impersonationEnabled(cfg) {
 				names = append(names, "Validate Impersonation Role")
 			}
 			return names
@@ -320,7 +320,7 @@ var specList = []*typeSpec{
 			if auto {
 				names[2] = "Validate Automatic: Schema Does Not Exist"
 			}
-			if enabled(cfg, "impersonation") {
+			if impersonationEnabled(cfg) {
 				names = append(names, "Validate Impersonation Role")
 			}
 			return names

@@ -329,7 +329,7 @@ func credentialsMatch(spec *typeSpec, stored, given map[string]any) bool {
 		if !ok {
 			return v
 		}
-		m = deepCopy(m).(map[string]any)
+		m = copyConfig(m)
 		delete(m, "keyName")
 		delete(m, "userFilename")
 		if k, ok := m["oauthPrivateKey"].(map[string]any); ok {

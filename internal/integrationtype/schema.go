@@ -135,7 +135,8 @@ func resourceAttribute(f Field) schema.Attribute {
 			ElementType: types.StringType, Validators: f.ListValidators,
 		}
 		if f.Default != nil {
-			a.Default = listdefault.StaticValue(defaultValue(f).(types.List))
+			list, _ := defaultValue(f).(types.List)
+			a.Default = listdefault.StaticValue(list)
 		}
 		if f.NonEditable {
 			a.PlanModifiers = append(a.PlanModifiers, listplanmodifier.RequiresReplace())
@@ -150,7 +151,8 @@ func resourceAttribute(f Field) schema.Attribute {
 			Attributes: resourceAttributes(f.Fields),
 		}
 		if f.HasDefault {
-			a.Default = objectdefault.StaticValue(defaultValue(f).(types.Object))
+			obj, _ := defaultValue(f).(types.Object)
+			a.Default = objectdefault.StaticValue(obj)
 		}
 		if f.NonEditable {
 			a.PlanModifiers = append(a.PlanModifiers, objectplanmodifier.RequiresReplace())

@@ -170,7 +170,9 @@ func (d *demo) terraform(ctx context.Context, bin string, args ...string) error 
 	case <-ctx.Done():
 		// Terraform stops gracefully on SIGINT and keeps its state consistent.
 		_ = cmd.Process.Signal(os.Interrupt)
-		<-done
+		if err := <-done; err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
 		return errors.New("interrupted")
 	}
 }

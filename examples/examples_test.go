@@ -114,9 +114,10 @@ func buildProvider(t *testing.T) string {
 	if runtime.GOOS == "windows" {
 		name += ".exe"
 	}
+	// go test puts the go command that runs it first on PATH.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("the go command is not on PATH: %v", err)
 	}
 	cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, name), ".")
 	cmd.Dir = ".."

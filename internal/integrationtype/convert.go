@@ -50,7 +50,7 @@ func attributes(o types.Object) map[string]attr.Value {
 func apiObject(fields []Field, plan, config map[string]attr.Value) map[string]any {
 	out := make(map[string]any, len(fields))
 	for _, f := range fields {
-		if f.Computed {
+		if f.Computed || f.Local {
 			continue
 		}
 		v := plan[f.Name]
@@ -112,6 +112,10 @@ func objectValue(types_ map[string]attr.Type, values map[string]attr.Value) (typ
 func blockValues(fields []Field, config map[string]any, prior map[string]attr.Value) (map[string]attr.Value, error) {
 	values := make(map[string]attr.Value, len(fields))
 	for _, f := range fields {
+		if f.Local {
+			values[f.Name] = priorOr(prior, f.Name, defaultNull(f))
+			continue
+		}
 		if f.Secret {
 			values[f.Name] = priorOr(prior, f.Name, types.StringNull())
 			values[f.WriteOnlyName()] = types.StringNull()

@@ -56,6 +56,9 @@ type Field struct {
 	Sensitive bool
 	// Computed fields are set only by the API.
 	Computed bool
+	// Local fields live only in Terraform: never sent to the API nor read
+	// from it (triggers such as Trino's rotate_api_key).
+	Local bool
 
 	StringValidators []validator.String
 	Int64Validators  []validator.Int64

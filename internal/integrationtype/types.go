@@ -364,5 +364,8 @@ var Trino = &Type{
 	Fields: []Field{
 		{Name: "api_key", JSON: "apiKey", Kind: String, Computed: true, Sensitive: true,
 			Description: "Immuta API key the Starburst cluster must be configured with."},
+		{Name: "rotate_api_key", JSON: "rotateApiKey", Kind: Int64, Local: true,
+			Description: "Change this number to rotate `api_key`: Terraform asks Immuta for a new key (`POST /integrations/{id}/regenerate`) " +
+				"and the old one stops working, so update the Starburst cluster's configuration with the new `api_key` right after."},
 	},
 }

@@ -197,6 +197,11 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if !t.HasConfig {
+		// Trino has nothing to edit; its only in-place change is a key rotation.
+		r.updateTrino(ctx, req, resp, id.ValueString(), planBlock, autoBootstrap, to)
+		return
+	}
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
 	name := describe(t, hostOf(t, payload), id.ValueString())
 	// On failure Immuta keeps (or rolls back to) the previous configuration,

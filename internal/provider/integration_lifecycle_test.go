@@ -414,6 +414,12 @@ resource "immuta_integration" "test" {
   trino = {}
 }
 `
+	rotated := providerConfig(srv) + `
+resource "immuta_integration" "test" {
+  trino = { rotate_api_key = 1 }
+}
+`
+	var oldKey string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { accPreCheck(t) },
 		ProtoV6ProviderFactories: testProviders,
@@ -438,6 +444,25 @@ resource "immuta_integration" "test" {
 				}),
 			},
 			{ResourceName: resourceAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{ // bumping rotate_api_key rotates the key in place
+				PreConfig: func() {
+					rec, _ := srv.Emulator.Integration(ids.get())
+					oldKey, _ = rec.Config["apiKey"].(string)
+				},
+				Config: rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(checkSameID(ids), func(s *terraform.State) error {
+					got := s.RootModule().Resources[resourceAddress].Primary.Attributes["trino.api_key"]
+					rec, _ := srv.Emulator.Integration(ids.get())
+					if want, _ := rec.Config["apiKey"].(string); got != want || got == oldKey {
+						return fmt.Errorf("trino.api_key = %q, Immuta holds %q, the old key was %q", got, want, oldKey)
+					}
+					return nil
+				}),
+			},
 			{
 				PreConfig: func() {
 					if err := srv.Emulator.Vanish(ids.get()); err != nil {

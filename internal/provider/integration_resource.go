@@ -150,6 +150,7 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
+	planRotation(ctx, req, resp)
 	t, block, ok := typeBlock(ctx, req.Config.GetAttribute)
 	if !ok {
 		return

@@ -1,0 +1,211 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+func TestProviderSchemaIsValid(t *testing.T) {
+	server, err := testProviders["immuta"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range resp.Diagnostics {
+		t.Errorf("schema diagnostic: %s: %s", d.Summary, d.Detail)
+	}
+	if _, ok := resp.ResourceSchemas["immuta_integration"]; !ok {
+		t.Fatalf("no immuta_integration resource in %v", resp.ResourceSchemas)
+	}
+}
+
+func nullSettings() providerModel {
+	return providerModel{
+		URL: types.StringNull(), APIKey: types.StringNull(), CACertificate: types.StringNull(),
+		Insecure: types.BoolNull(), RequestTimeout: types.StringNull(), MaxRetries: types.Int64Null(),
+	}
+}
+
+func clearEnv(t *testing.T) {
+	for _, v := range []string{envURL, envAPIKey, envCACertificate, envInsecure, envRequestTimeout, envMaxRetries} {
+		t.Setenv(v, "")
+	}
+}
+
+func TestResolveSettingsFallsBackToEnvironment(t *testing.T) {
+	clearEnv(t)
+	t.Setenv(envURL, "https://acme.hosted.immutacloud.com")
+	t.Setenv(envAPIKey, "env-key")
+	t.Setenv(envRequestTimeout, "90s")
+	t.Setenv(envMaxRetries, "7")
+	t.Setenv(envInsecure, "true")
+	got, diags := resolveSettings(nullSettings())
+	if diags.HasError() {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if got.URL != "https://acme.hosted.immutacloud.com" || got.APIKey != "env-key" || got.RequestTimeout != 90*time.Second ||
+		got.MaxRetries != 7 || !got.Insecure {
+		t.Errorf("settings from the environment: %+v", got)
+	}
+
+	cfg := nullSettings()
+	cfg.URL = types.StringValue("https://other.example.com")
+	cfg.MaxRetries = types.Int64Value(0)
+	got, _ = resolveSettings(cfg)
+	if got.URL != "https://other.example.com" || got.MaxRetries != 0 {
+		t.Errorf("the configuration must win over the environment: %+v", got)
+	}
+}
+
+func TestResolveSettingsDefaults(t *testing.T) {
+	clearEnv(t)
+	cfg := nullSettings()
+	cfg.URL = types.StringValue("https://acme.example.com")
+	cfg.APIKey = types.StringValue("k")
+	got, diags := resolveSettings(cfg)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.RequestTimeout != defaultRequestTimeout || got.MaxRetries != defaultMaxRetries || got.Insecure {
+		t.Errorf("defaults: %+v", got)
+	}
+}
+
+func TestResolveSettingsErrorsNameAttributeAndVariable(t *testing.T) {
+	pemFile := filepath.Join(t.TempDir(), "not-a-cert.txt")
+	if err := os.WriteFile(pemFile, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		env      map[string]string
+		attr     string
+		contains []string
+	}{
+		{"missing url", map[string]string{envAPIKey: "k"}, "url", []string{"url", envURL}},
+		{"missing key", map[string]string{envURL: "https://a.example.com"}, "api_key", []string{"api_key", envAPIKey}},
+		{"url without scheme", map[string]string{envURL: "acme.example.com", envAPIKey: "k"}, "url", []string{"https://", envURL}},
+		{"bad timeout", map[string]string{envURL: "https://a.example.com", envAPIKey: "k", envRequestTimeout: "soon"}, "request_timeout", []string{envRequestTimeout}},
+		{"bad retries", map[string]string{envURL: "https://a.example.com", envAPIKey: "k", envMaxRetries: "-1"}, "max_retries", []string{envMaxRetries}},
+		{"bad insecure", map[string]string{envURL: "https://a.example.com", envAPIKey: "k", envInsecure: "maybe"}, "insecure", []string{envInsecure}},
+		{"ca file without PEM", map[string]string{envURL: "https://a.example.com", envAPIKey: "k", envCACertificate: pemFile}, "ca_certificate", []string{"PEM"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			_, diags := resolveSettings(nullSettings())
+			if !diags.HasError() {
+				t.Fatal("no error")
+			}
+			d := diags.Errors()[0]
+			wp, ok := d.(interface{ Path() path.Path })
+			if !ok || wp.Path().String() != tc.attr {
+				t.Errorf("error %q is not on attribute %s", d.Summary(), tc.attr)
+			}
+			for _, c := range tc.contains {
+				if !strings.Contains(d.Summary()+" "+d.Detail(), c) {
+					t.Errorf("error %q / %q does not mention %s", d.Summary(), d.Detail(), c)
+				}
+			}
+		})
+	}
+}
+
+func TestProviderMetadata(t *testing.T) {
+	var resp fwprovider.MetadataResponse
+	New("1.2.3")().Metadata(context.Background(), fwprovider.MetadataRequest{}, &resp)
+	if resp.TypeName != "immuta" || resp.Version != "1.2.3" {
+		t.Errorf("metadata %+v", resp)
+	}
+}
+
+// A misconfigured provider fails at plan time, before any request.
+func TestAccProvider_configurationErrorsAtPlanTime(t *testing.T) {
+	srv := startEmulator(t)
+	accPreCheck(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "immuta" {
+  url     = "acme.hosted.immutacloud.com"
+  api_key = "k"
+}
+resource "immuta_integration" "test" {
+  trino = {}
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)url.*must start with https://`),
+			},
+			{
+				Config: `
+provider "immuta" {
+  url             = "` + srv.URL + `"
+  api_key         = "k"
+  request_timeout = "soon"
+}
+resource "immuta_integration" "test" {
+  trino = {}
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)request_timeout.*Go duration`),
+			},
+			{
+				Config: `
+provider "immuta" {
+  url = "` + srv.URL + `"
+}
+resource "immuta_integration" "test" {
+  trino = {}
+}`,
+				PreConfig:   func() { t.Setenv(envAPIKey, "") },
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing Immuta API key.*IMMUTA_API_KEY`),
+			},
+		},
+	})
+	if n := len(srv.Emulator.Requests()); n != 0 {
+		t.Errorf("%d requests reached Immuta from a misconfigured provider", n)
+	}
+}
+
+// A wrong API key is reported as such, with the fix.
+func TestAccProvider_wrongAPIKey(t *testing.T) {
+	srv := startEmulator(t)
+	accPreCheck(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "immuta" {
+  url     = "` + srv.URL + `"
+  api_key = "not-the-key"
+}
+resource "immuta_integration" "test" {
+  trino = {}
+}`,
+			ExpectError: regexp.MustCompile(`(?s)Immuta rejected the API key.*401`),
+		}},
+	})
+}

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -23,7 +24,11 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 )
 
-const apiKey = "quickstart-api-key"
+const (
+	apiKey = "quickstart-api-key"
+	// demoVersion is the version the local build is installed as.
+	demoVersion = "0.1.0"
+)
 
 func main() {
 	if err := run(); err != nil {
@@ -38,12 +43,12 @@ type demo struct {
 	srv     *emulator.Server
 }
 
-func run() error {
+func run() (err error) {
 	terraform, err := exec.LookPath("terraform")
 	if err != nil {
 		return errors.New("terraform is not on PATH; install Terraform 1.11 or later")
 	}
-	repo, err := os.Getwd()
+	repo, err := repoRoot()
 	if err != nil {
 		return err
 	}
@@ -54,8 +59,13 @@ func run() error {
 	defer os.RemoveAll(tmp)
 
 	step("Building the provider")
-	pluginDir := filepath.Join(tmp, "plugins")
-	if err := command(nil, repo, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-immuta"), ".").Run(); err != nil {
+	// A local filesystem mirror lets `terraform init` install the build
+	// offline, exactly as it would install a release from the registry.
+	mirror := filepath.Join(tmp, "mirror")
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	binary := filepath.Join(mirror, "registry.terraform.io", "immuta", "immuta", demoVersion, platform, "terraform-provider-immuta_v"+demoVersion)
+	build := command(os.Environ(), repo, "go", "build", "-ldflags", "-X main.version="+demoVersion, "-o", binary, ".")
+	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
 	}
 
@@ -68,7 +78,7 @@ func run() error {
 	fmt.Printf("  emulator listening on %s\n", srv.URL)
 
 	cliConfig := filepath.Join(tmp, "terraform.rc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/immuta/immuta\" = %q\n  }\n  direct {}\n}\n", pluginDir)
+	rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/immuta/immuta\"]\n  }\n}\n", mirror)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return err
 	}
@@ -93,15 +103,19 @@ func run() error {
 	defer func() {
 		if applied {
 			step("Cleaning up: terraform destroy")
-			if err := d.terraform(context.Background(), terraform, "destroy", "-auto-approve", "-no-color"); err != nil {
-				fmt.Fprintf(os.Stderr, "  destroy failed: %v\n", err)
+			if derr := d.terraform(context.Background(), terraform, "destroy", "-auto-approve", "-no-color"); derr != nil && err == nil {
+				err = fmt.Errorf("terraform destroy: %w", derr)
 			}
-			fmt.Printf("  integrations left in the emulator: %d\n", len(srv.Emulator.Integrations()))
+			left := len(srv.Emulator.Integrations())
+			fmt.Printf("  integrations left in the emulator: %d\n", left)
+			if left != 0 && err == nil {
+				err = fmt.Errorf("%d integrations left after destroy", left)
+			}
 		}
 		step("Stopping the emulator")
 	}()
 
-	step("terraform init (the provider comes from the local build, through dev_overrides)")
+	step("terraform init (installs the local build from a filesystem mirror; nothing is downloaded)")
 	if err := d.terraform(ctx, terraform, "init", "-no-color", "-input=false"); err != nil {
 		return err
 	}
@@ -198,6 +212,24 @@ func (i indent) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// repoRoot is the nearest directory above the working directory that holds go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run the quickstart from inside the repository")
+		}
+		dir = parent
+	}
 }
 
 func step(s string) { fmt.Printf("\n==> %s\n", s) }

@@ -4,6 +4,7 @@
 package integrationtype
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -32,15 +33,27 @@ func (t *Type) DeleteSecrets(block types.Object) []SecretRef {
 	attrs := attributes(block)
 	var refs []SecretRef
 	for _, v := range t.Variants {
-		if v.Object != "" || v.Discriminator == "" {
+		if v.Discriminator == "" || (v.Object != "" && !slices.Contains(t.DeleteCredentials, v.Object)) {
 			continue
 		}
-		key, known := discriminator(t.Fields, attrs, v.Discriminator)
+		// A variant of a nested object (Snowflake's OAuth settings) applies
+		// when that object is set; its paths are relative to it.
+		fields, objAttrs, prefix := t.Fields, attrs, ""
+		if v.Object != "" {
+			f, _ := t.Field(v.Object)
+			o, ok := attrs[v.Object].(basetypes.ObjectValue)
+			if !ok || o.IsNull() || o.IsUnknown() {
+				continue
+			}
+			fields, objAttrs, prefix = f.Fields, o.Attributes(), v.Object+"."
+		}
+		key, known := discriminator(fields, objAttrs, v.Discriminator)
 		if !known {
 			continue
 		}
 		rule := v.Rules[key]
-		add := func(p string, required bool) {
+		add := func(rel string, required bool) {
+			p := prefix + rel
 			parts := strings.Split(p, ".")
 			if !leafIsSecret(t.Fields, parts) {
 				return

@@ -107,7 +107,7 @@ var Snowflake = &Type{
 		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator),
 			Description: "Snowflake account host, without scheme, such as `acme.us-east-1.snowflakecomputing.com`."},
 		port(443),
-		str("warehouse", "warehouse", "Default warehouse Immuta uses for its queries."),
+		{Name: "warehouse", JSON: "warehouse", Kind: String, Required: true, Description: "Default warehouse Immuta uses for its queries."},
 		{Name: "database", JSON: "database", Kind: String, Required: true, NonEditable: true,
 			Description: "Name of the new database Immuta creates and owns in Snowflake."},
 		str("role", "role", "Privileged role used to set the integration up and tear it down, such as `ACCOUNTADMIN`. Required when `auto_bootstrap` is true."),

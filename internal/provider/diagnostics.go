@@ -197,9 +197,14 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 		diags.AddError(fmt.Sprintf("Integration %s failed (%s)", action, failed.Status),
 			fmt.Sprintf("%s ended in status %s. %s", name, failed.Status, what))
 	case errors.As(err, &timedOut):
+		next := "Immuta may still finish the work: run terraform apply again to pick it up."
+		if action == "create" {
+			next = "The integration is in state, tainted, so the next apply replaces it; if Immuta finishes the work meanwhile, " +
+				"`terraform untaint` the resource to keep it instead."
+		}
 		diags.AddError(fmt.Sprintf("Timed out waiting for integration %s", action),
-			fmt.Sprintf("%s was still %s after %s. Immuta may still finish the work; raise timeouts.%s if it needs longer, and run terraform apply again to pick it up.",
-				name, timedOut.LastStatus, timeout, timeoutName(action)))
+			fmt.Sprintf("%s was still %s after %s. Raise timeouts.%s if Immuta needs longer. %s",
+				name, timedOut.LastStatus, timeout, timeoutName(action), next))
 	default:
 		diags.Append(apiErrorDiagnostics(t, name, action, err)...)
 	}

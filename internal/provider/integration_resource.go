@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -144,13 +145,17 @@ func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.V
 // needs them on create and on every full-payload update.
 func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		r.warnIfDeleteLacksCredentials(ctx, req, resp)
+		warnIfDeleteLacksCredentials(ctx, req.State, &resp.Diagnostics)
 		return
 	}
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	planRotation(ctx, req, resp)
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) > 0 {
+		// A replacement deletes first: say now if that delete cannot work.
+		warnIfDeleteLacksCredentials(ctx, req.State, &resp.Diagnostics)
+	}
 	t, block, ok := typeBlock(ctx, req.Config.GetAttribute)
 	if !ok {
 		return
@@ -207,18 +212,18 @@ func truncate(s string, n int) string {
 
 // warnIfDeleteLacksCredentials tells at plan time, rather than halfway
 // through a destroy, that Delete will not find the privileged credentials.
-func (r *integrationResource) warnIfDeleteLacksCredentials(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	t, block, ok := typeBlock(ctx, req.State.GetAttribute)
+func warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, out *diag.Diagnostics) {
+	t, block, ok := typeBlock(ctx, state.GetAttribute)
 	if !ok {
 		return
 	}
 	var id types.String
 	var autoBootstrap types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	out.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	out.Append(state.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if _, diags := deleteRequest(t, id.ValueString(), autoBootstrap.ValueBool(), block); diags.HasError() {
 		for _, d := range diags.Errors() {
-			resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
+			out.AddWarning(d.Summary(), d.Detail())
 		}
 	}
 }

@@ -148,15 +148,24 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	name := "Immuta integration " + id.ValueString()
+	prior, priorBlock, known := typeBlock(ctx, req.State.GetAttribute)
+	if known {
+		name = describe(prior, prior.HostKeyOf(prior.APIConfig(priorBlock, types.ObjectNull(prior.AttrTypes()))), id.ValueString())
+	}
 	obj, err := r.client.GetIntegration(ctx, id.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Integration no longer exists",
-			fmt.Sprintf("Immuta integration %s was not found; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", id.ValueString()))
+			fmt.Sprintf("%s was not found; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", name))
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if err != nil && known {
+		resp.Diagnostics.Append(apiErrorDiagnostics(prior, name, "read", err)...)
+		return
+	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read integration", fmt.Sprintf("Reading Immuta integration %s failed: %s", id.ValueString(), err))
+		resp.Diagnostics.AddError("Cannot read integration", fmt.Sprintf("%s: %s", name, err))
 		return
 	}
 	t, ok := integrationtype.ByAPIName(obj.Type)
@@ -165,9 +174,11 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Immuta integration %s has type %q, which this provider version does not support.", obj.ID, obj.Type))
 		return
 	}
-	_, priorBlock, _ := typeBlock(ctx, req.State.GetAttribute)
 	if obj.Status == client.StatusRecurringValidationError {
 		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", obj.ID), obj.ValidationResults, true)...)
+	}
+	if prior != t {
+		priorBlock = types.ObjectNull(t.AttrTypes()) // secrets of another type do not carry over
 	}
 	s, d := stateFromAPI(t, obj, priorBlock, autoBootstrap)
 	resp.Diagnostics.Append(d...)

@@ -132,9 +132,12 @@ func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.V
 	var autoBootstrap types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if autoBootstrap.ValueBool() && !t.AutoBootstrap {
-		resp.Diagnostics.AddAttributeError(path.Root("auto_bootstrap"), "auto_bootstrap is not supported for this type",
-			fmt.Sprintf("%s integrations are always set up manually: remove auto_bootstrap or set it to false, "+
-				"and run the setup script from the immuta_integration_script data source before creating the integration.", t.DisplayName))
+		detail := fmt.Sprintf("%s integrations are always set up manually: remove auto_bootstrap or set it to false, "+
+			"and run the setup script from the immuta_integration_script data source before creating the integration.", t.DisplayName)
+		if !t.SendsAutoBootstrap {
+			detail = fmt.Sprintf("%s integrations have no set-up step for Immuta to run: remove auto_bootstrap.", t.DisplayName)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("auto_bootstrap"), "auto_bootstrap is not supported for this type", detail)
 	}
 	resp.Diagnostics.Append(t.Validate(block, autoBootstrap, false)...)
 }

@@ -23,6 +23,8 @@
 //   - Fault rules apply to authenticated API calls only, in order, first match wins. Rules whose action
 //     is validation or outcome (without status) only match POST /integrations and PUT/DELETE
 //     /integrations/{id}; a rule is used up when it matches, even if the request then fails earlier.
+//   - A rule with "every": N (an addition, for load tests) applies to every N-th matching request only;
+//     the others pass it by and may match later rules. "times" then counts the requests it applied to.
 //   - A request dropped before handling is logged with status 0.
 //   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
 package emulator

@@ -17,12 +17,20 @@ import (
 // FaultRule makes matching API requests misbehave (contract §6). Method and Path are optional filters;
 // a Path ending in "*" is a prefix. Times is how many matching requests it applies to; 0 means until
 // removed. Over JSON an omitted "times" means 1 (the contract's default); in Go the zero value is 0.
+//
+// Every (an addition to the contract, for load tests) makes the rule apply to a share of the matching
+// requests: to every Every-th one (the Every-th, the 2·Every-th, ...), letting the others through
+// untouched and free to match later rules. 0 and 1 mean every matching request. Times then counts the
+// requests the rule applied to, not the ones it let through.
 type FaultRule struct {
 	ID     string      `json:"id,omitempty"`
 	Method string      `json:"method,omitempty"`
 	Path   string      `json:"path,omitempty"`
 	Times  int         `json:"times"`
+	Every  int         `json:"every,omitempty"`
 	Action FaultAction `json:"action"`
+
+	seen int // matching requests so far, for Every
 }
 
 // FaultAction is what a matching request gets. Effects combine in this order: Hang, Drop "before",
@@ -87,6 +95,8 @@ func (r *FaultRule) check() error {
 	switch {
 	case r.Times < 0:
 		return errors.New("times must not be negative")
+	case r.Every < 0:
+		return errors.New("every must not be negative")
 	case a.Status == 0 && len(a.Validation) == 0 && a.Outcome == "" && a.Drop == "" && a.Hang == 0:
 		return errors.New("action does nothing: give status, validation, outcome, drop or hang")
 	case a.Status != 0 && (a.Status < 100 || a.Status > 599):
@@ -192,6 +202,12 @@ func (e *Emulator) takeFault(c *call) *FaultAction {
 		if !r.matches(c) {
 			continue
 		}
+		if r.Every > 1 {
+			r.seen++
+			if r.seen%r.Every != 0 {
+				continue
+			}
+		}
 		act := r.Action
 		if r.Times > 0 {
 			r.Times--
@@ -210,6 +226,7 @@ func (e *Emulator) AddFault(r FaultRule) string {
 	defer e.mu.Unlock()
 	e.nextRule++
 	r.ID = strconv.Itoa(e.nextRule)
+	r.seen = 0
 	r.Action.Validation = slices.Clone(r.Action.Validation)
 	e.rules = append(e.rules, &r)
 	return r.ID

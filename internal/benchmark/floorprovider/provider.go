@@ -1,0 +1,147 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package main
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
+)
+
+// New returns the floor provider.
+func New() provider.Provider { return floorProvider{} }
+
+type floorProvider struct{}
+
+func (floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "immuta"
+	resp.Version = "floor"
+}
+
+// Schema takes the real provider's settings, so that the benchmark's
+// configuration is the same for both; the floor ignores them.
+func (floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = pschema.Schema{Attributes: map[string]pschema.Attribute{
+		"url":             pschema.StringAttribute{Optional: true},
+		"api_key":         pschema.StringAttribute{Optional: true, Sensitive: true},
+		"ca_certificate":  pschema.StringAttribute{Optional: true},
+		"insecure":        pschema.BoolAttribute{Optional: true},
+		"request_timeout": pschema.StringAttribute{Optional: true},
+		"max_retries":     pschema.Int64Attribute{Optional: true},
+	}}
+}
+
+func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (floorProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &floorResource{} }}
+}
+
+func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+// floorResource is immuta_integration without an API behind it.
+type floorResource struct{}
+
+func (*floorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_integration"
+}
+
+// Schema is the real resource's schema: the same top-level attributes, and
+// one block per integration type from the integrationtype tables, with their
+// validators, defaults and plan modifiers. A test checks that it matches.
+func (*floorResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"auto_bootstrap": schema.BoolAttribute{
+			Optional:      true,
+			Computed:      true,
+			Default:       booldefault.StaticBool(false),
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"status": schema.StringAttribute{Computed: true},
+		"validation_results": schema.ListNestedAttribute{
+			Computed: true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"name":    schema.StringAttribute{Computed: true},
+				"status":  schema.StringAttribute{Computed: true},
+				"message": schema.StringAttribute{Computed: true},
+			}},
+		},
+		"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+	}
+	for _, t := range integrationtype.All {
+		attrs[t.Block] = t.ResourceBlock()
+	}
+	resp.Schema = schema.Schema{Attributes: attrs}
+}
+
+var lastID atomic.Int64
+
+var (
+	idPath      = tftypes.NewAttributePath().WithAttributeName("id")
+	statusPath  = tftypes.NewAttributePath().WithAttributeName("status")
+	resultsPath = tftypes.NewAttributePath().WithAttributeName("validation_results")
+)
+
+// settle turns a planned value into a state: a new ID when there is none,
+// status "enabled", no validation results, and every other value the plan
+// left unknown null.
+func settle(plan tftypes.Value) (tftypes.Value, error) {
+	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		switch {
+		case p.Equal(idPath):
+			return tftypes.NewValue(tftypes.String, strconv.FormatInt(lastID.Add(1), 10)), nil
+		case p.Equal(statusPath):
+			return tftypes.NewValue(tftypes.String, "enabled"), nil
+		case p.Equal(resultsPath):
+			return tftypes.NewValue(v.Type(), []tftypes.Value{}), nil
+		}
+		return tftypes.NewValue(v.Type(), nil), nil
+	})
+}
+
+func (*floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	v, err := settle(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("floor: cannot build the state", err.Error())
+		return
+	}
+	resp.State.Raw = v
+}
+
+// Read keeps the state as it is (the framework starts from the prior state).
+func (*floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (*floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	v, err := settle(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("floor: cannot build the state", err.Error())
+		return
+	}
+	resp.State.Raw = v
+}
+
+// Delete does nothing; the framework then removes the resource from state.
+func (*floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

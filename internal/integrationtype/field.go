@@ -134,6 +134,10 @@ type Type struct {
 	SendsAutoBootstrap bool
 	// HasConfig is false for Trino: nothing of its block goes to the API.
 	HasConfig bool
+	// InitialCreateScript marks the types whose manual setup has a first
+	// script (POST /integrations/scripts/initial-create): Redshift and
+	// Azure Synapse.
+	InitialCreateScript bool
 	// HostKey are the fields (Terraform names) that identify the integration
 	// on its platform: Immuta allows one integration per host key per type.
 	HostKey  []string

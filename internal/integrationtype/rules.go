@@ -22,6 +22,12 @@ import (
 // payload is about to be sent: an imported integration's generated
 // configuration has no secrets and must still validate.
 func (t *Type) Validate(block types.Object, autoBootstrap types.Bool, checkSecrets bool) diag.Diagnostics {
+	return t.validate(block, autoBootstrap, checkSecrets, true)
+}
+
+// validate is Validate; writeOnly says whether secrets have write-only
+// alternatives to mention (the resource's blocks, not the data sources').
+func (t *Type) validate(block types.Object, autoBootstrap types.Bool, checkSecrets, writeOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	attrs := attributes(block)
 	if attrs == nil {
@@ -65,7 +71,7 @@ func (t *Type) Validate(block types.Object, autoBootstrap types.Bool, checkSecre
 			s := fieldState(objFields, objAttrs, req)
 			if s == unset || (s == secretUnset && checkSecrets) {
 				diags.AddAttributeError(pathOf(objPath, req), "Missing required attribute",
-					fmt.Sprintf("%s is required%s. %s", dotted(objPath, req), condition, howToSet(objFields, req)))
+					fmt.Sprintf("%s is required%s. %s", dotted(objPath, req), condition, howToSet(objFields, req, writeOnly)))
 			}
 		}
 		if !v.Exclusive {
@@ -228,9 +234,9 @@ func dotted(base path.Path, dottedPath string) string {
 	return base.String() + "." + dottedPath
 }
 
-func howToSet(fields []Field, dottedPath string) string {
+func howToSet(fields []Field, dottedPath string, writeOnly bool) string {
 	parts := strings.Split(dottedPath, ".")
-	if leafIsSecret(fields, parts) {
+	if writeOnly && leafIsSecret(fields, parts) {
 		leaf := parts[len(parts)-1]
 		return fmt.Sprintf("Set %s, or its write-only alternative %s_wo.", leaf, leaf)
 	}

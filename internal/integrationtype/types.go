@@ -216,7 +216,7 @@ var Databricks = &Type{
 var Redshift = &Type{
 	Block: "redshift", APIName: "Redshift", DisplayName: "Amazon Redshift",
 	Description:   "An Amazon Redshift cluster or serverless workgroup.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true,
+	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true, InitialCreateScript: true,
 	HostKey: []string{"host"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
@@ -256,7 +256,7 @@ var Redshift = &Type{
 var AzureSynapse = &Type{
 	Block: "azure_synapse", APIName: "Azure Synapse Analytics", DisplayName: "Azure Synapse Analytics",
 	Description:   "An Azure Synapse Analytics dedicated SQL pool.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true,
+	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true, InitialCreateScript: true,
 	HostKey: []string{"host"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{

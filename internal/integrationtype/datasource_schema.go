@@ -1,0 +1,189 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package integrationtype
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The data sources derive their type blocks from the same tables as the
+// resource, in two shapes:
+//
+//   - the output block of immuta_integration (DataSourceBlock): every field
+//     Immuta returns, all computed. Secrets, which Immuta never returns, are
+//     left out together with their write-only siblings, and so are Local
+//     fields, which exist only in a resource's state. Trino's api_key, which
+//     Immuta does return, stays (sensitive).
+//   - the input block of immuta_integration_script (DataSourceInputBlock):
+//     the configuration a payload is built from, with the resource's
+//     validators. Secrets are sensitive inputs (data sources have no
+//     write-only attributes); computed and Local fields are left out.
+
+// outputFields is fields without secrets and Local fields, at every depth.
+func outputFields(fields []Field) []Field {
+	return filterFields(fields, func(f Field) bool { return !f.Secret && !f.Local })
+}
+
+// inputFields is fields without computed and Local fields, at every depth.
+func inputFields(fields []Field) []Field {
+	return filterFields(fields, func(f Field) bool { return !f.Computed && !f.Local })
+}
+
+func filterFields(fields []Field, keep func(Field) bool) []Field {
+	out := make([]Field, 0, len(fields))
+	for _, f := range fields {
+		if !keep(f) {
+			continue
+		}
+		if f.Kind == Object {
+			f.Fields = filterFields(f.Fields, keep)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// DataSourceAttributes returns the attributes of the type's block in the
+// immuta_integration data source: all computed, no secrets.
+func (t *Type) DataSourceAttributes() map[string]schema.Attribute {
+	return dataSourceAttributes(outputFields(t.Fields))
+}
+
+// DataSourceAttrTypes returns the object type of the type's block in the
+// immuta_integration data source.
+func (t *Type) DataSourceAttrTypes() map[string]attr.Type { return attrTypes(outputFields(t.Fields)) }
+
+// DataSourceBlock is the type's computed nested attribute in the
+// immuta_integration data source.
+func (t *Type) DataSourceBlock() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: fmt.Sprintf("%s integration settings, set when the integration is of this type (null otherwise). %s "+
+			"Secrets are never shown: Immuta does not return them.", t.DisplayName, t.Description),
+		Computed:   true,
+		Attributes: t.DataSourceAttributes(),
+	}
+}
+
+// DataSourceBlockFromAPI builds the type's data-source block from the API's
+// "config"; fields the API leaves out are null.
+func (t *Type) DataSourceBlockFromAPI(config map[string]any) (types.Object, error) {
+	fields := outputFields(t.Fields)
+	values, err := blockValues(fields, config, nil)
+	if err != nil {
+		return types.ObjectNull(attrTypes(fields)), err
+	}
+	return objectValue(attrTypes(fields), values)
+}
+
+func dataSourceAttributes(fields []Field) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(fields))
+	for _, f := range fields {
+		attrs[f.Name] = dataSourceAttribute(f)
+	}
+	return attrs
+}
+
+func dataSourceAttribute(f Field) schema.Attribute {
+	desc := f.Description
+	switch f.Kind {
+	case String:
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true, Sensitive: f.Sensitive}
+	case Int64:
+		return schema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+	case Bool:
+		return schema.BoolAttribute{MarkdownDescription: desc, Computed: true}
+	case StringList:
+		return schema.ListAttribute{MarkdownDescription: desc, Computed: true, ElementType: types.StringType}
+	case Object:
+		return schema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true, Attributes: dataSourceAttributes(f.Fields)}
+	}
+	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+}
+
+// DataSourceInputAttributes returns the attributes of the type's block as a
+// data-source input (immuta_integration_script): the resource's
+// configuration with its validators, secrets sensitive, no write-only
+// alternatives and no defaults (Immuta fills them in).
+func (t *Type) DataSourceInputAttributes() map[string]schema.Attribute {
+	return inputAttributes(inputFields(t.Fields))
+}
+
+// DataSourceInputAttrTypes returns the object type of the type's input block.
+func (t *Type) DataSourceInputAttrTypes() map[string]attr.Type {
+	return attrTypes(inputFields(t.Fields))
+}
+
+// DataSourceInputBlock is the type's optional nested attribute as a
+// data-source input.
+func (t *Type) DataSourceInputBlock() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: fmt.Sprintf("%s integration configuration, as in the `immuta_integration` resource (without the write-only "+
+			"alternatives). %s At most one integration type block may be set.", t.DisplayName, t.Description),
+		Optional:   true,
+		Attributes: t.DataSourceInputAttributes(),
+	}
+}
+
+func inputAttributes(fields []Field) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(fields))
+	for _, f := range fields {
+		attrs[f.Name] = inputAttribute(f)
+	}
+	return attrs
+}
+
+func inputAttribute(f Field) schema.Attribute {
+	desc := inputDescription(f)
+	required, optional := f.Required, !f.Required
+	switch f.Kind {
+	case String:
+		limit := maxStringLength
+		if f.Secret {
+			limit = maxSecretLength
+		}
+		return schema.StringAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Sensitive: f.Secret || f.Sensitive,
+			Validators: append([]validator.String{stringvalidator.LengthBetween(1, limit)}, f.StringValidators...),
+		}
+	case Int64:
+		return schema.Int64Attribute{MarkdownDescription: desc, Required: required, Optional: optional, Validators: f.Int64Validators}
+	case Bool:
+		return schema.BoolAttribute{MarkdownDescription: desc, Required: required, Optional: optional}
+	case StringList:
+		return schema.ListAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional,
+			ElementType: types.StringType, Validators: f.ListValidators,
+		}
+	case Object:
+		return schema.SingleNestedAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Attributes: inputAttributes(f.Fields),
+		}
+	}
+	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+}
+
+func inputDescription(f Field) string {
+	d := f.Description
+	if f.Default != nil {
+		d += fmt.Sprintf(" Immuta's default is `%v`.", formatDefault(f.Default))
+	}
+	if f.Secret {
+		d += " Sensitive; as for every data-source argument, Terraform keeps it in state."
+	}
+	return d
+}
+
+// ValidateDataSourceInput checks the cross-field rules of a type block
+// given as a data-source input, as Validate does for the resource; every
+// secret a rule needs must be set, since the payload is sent as it is.
+func (t *Type) ValidateDataSourceInput(block types.Object) diag.Diagnostics {
+	return t.validate(block, types.BoolValue(false), true, false)
+}

@@ -1,0 +1,665 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+)
+
+// The fault matrix: every operation of the resource (create, update, delete,
+// refresh) against every kind of fault the emulator can inject. Each cell
+// runs against its own emulator and asserts that the run either succeeds
+// after retries or fails with a clear message; that afterwards the state
+// matches Immuta with no duplicate and no orphan; and that the next apply
+// converges. The outcomes observed are rendered as FAULT_MATRIX.md at the
+// repository root: UPDATE_FAULT_MATRIX=1 rewrites it, otherwise the test
+// fails when a cell differs from the committed file.
+
+const (
+	faultMatrixFile = "FAULT_MATRIX.md"
+	// The request timeout of the matrix's provider, and a hang past it.
+	matrixRequestTimeout = 2 * time.Second
+	matrixHang           = 3 * time.Second
+	// How long an integration stays busy after the first 409 it causes.
+	matrixBusyFor = time.Second
+)
+
+var matrixOps = []string{"create", "update", "delete", "refresh"}
+
+// matrixExpect is what a cell must do: fail with an error matching err (nil:
+// succeed), and leave a state whose next plan is next ("no-op", "create",
+// "update", "replace" or "delete").
+type matrixExpect struct {
+	err  *regexp.Regexp
+	next string
+}
+
+type matrixFault struct {
+	key, label string
+	// rule is the fault for op on the integration's API path; nil when the
+	// fault is not a rule (busy).
+	rule func(op string) emulator.FaultAction
+	busy bool
+	hang bool
+	want map[string]matrixExpect // by operation; a missing operation is n/a
+	na   string                  // why the missing operations do not apply
+}
+
+func succeeds() matrixExpect { return matrixExpect{next: "no-op"} }
+
+func fails(pattern, next string) matrixExpect {
+	return matrixExpect{err: regexp.MustCompile(`(?s)` + pattern), next: next}
+}
+
+var matrixValidation = []emulator.ValidationTest{failedTest(warehouseTest, warehouseMessage)}
+
+var matrixFaults = []matrixFault{
+	{
+		key: "429", label: "429 Too Many Requests, Retry-After: 1",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429, RetryAfter: 1} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "500", label: "500 Internal Server Error",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 500} },
+		want: map[string]matrixExpect{
+			"create":  succeeds(),
+			"update":  fails(`Cannot update integration.*500 Internal Server Error`, "update"),
+			"delete":  fails(`Cannot delete integration.*500 Internal Server Error`, "delete"),
+			"refresh": fails(`Cannot read integration.*500 Internal Server Error`, "no-op"),
+		},
+	},
+	{
+		key: "503", label: "503 Service Unavailable",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 503} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "drop-before", label: "connection dropped before the request is handled",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "before"} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "drop-after", label: "connection dropped after the work was done (lost answer)",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "hang", label: fmt.Sprintf("request hangs %s, past request_timeout = %q", matrixHang, matrixRequestTimeout.String()),
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixHang} },
+		hang: true,
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "busy", label: fmt.Sprintf("409 busy: integration migrating/editing, until %s after the first 409", matrixBusyFor),
+		busy: true,
+		want: map[string]matrixExpect{"update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+		na:   "n/a: a new integration cannot be busy",
+	},
+	{
+		key: "op-error", label: "operation ends in createError / editError / deleteError",
+		rule: func(op string) emulator.FaultAction {
+			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
+			return emulator.FaultAction{Outcome: outcome, Validation: matrixValidation}
+		},
+		want: map[string]matrixExpect{
+			"create": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration create failed \(createError\)`, "replace"),
+			"update": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration update failed \(editError\)`, "update"),
+			"delete": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration delete failed \(deleteError\)`, "delete"),
+		},
+		na: "n/a: a read starts no operation",
+	},
+	{
+		key: "422", label: "422 validation failed",
+		rule: func(op string) emulator.FaultAction {
+			if op == "refresh" {
+				return emulator.FaultAction{Status: 422}
+			}
+			return emulator.FaultAction{Validation: matrixValidation}
+		},
+		want: map[string]matrixExpect{
+			"create":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot create integration: validation failed`, "create"),
+			"update":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot update integration: validation failed`, "update"),
+			"delete":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot delete integration: validation failed`, "delete"),
+			"refresh": fails(`Cannot read integration.*Unprocessable Entity`, "no-op"),
+		},
+	},
+}
+
+// matrixRequest is the API request of an operation.
+func matrixRequest(op, id string) (method, path string) {
+	switch op {
+	case "create":
+		return "POST", "/integrations"
+	case "update":
+		return "PUT", "/integrations/" + id
+	case "delete":
+		return "DELETE", "/integrations/" + id
+	}
+	return "GET", "/integrations/" + id
+}
+
+// matrixBaseline is how many requests of its kind an operation's step sends
+// when nothing goes wrong: a refresh step refreshes, then plans (and reads
+// again).
+func matrixBaseline(op string) int {
+	if op == "refresh" {
+		return 2
+	}
+	return 1
+}
+
+func matrixProviderConfig(srv *emulator.Server) string {
+	return fmt.Sprintf(`
+provider "immuta" {
+  url             = %q
+  api_key         = %q
+  request_timeout = %q
+  max_retries     = 2
+}
+`, srv.URL, testAPIKey, matrixRequestTimeout.String())
+}
+
+func matrixConfig(srv *emulator.Server, warehouse string) string {
+	return matrixProviderConfig(srv) + fmt.Sprintf(`
+resource "immuta_integration" "test" {
+  snowflake = {
+%s
+  }
+}
+`, snowflake(warehouse))
+}
+
+// matrixObservation is what one cell's run showed.
+type matrixObservation struct {
+	mu          sync.Mutex
+	capturing   bool
+	err         error
+	log         []emulator.LoggedRequest
+	stateStatus string
+	next        string
+}
+
+// outcome renders the observation as a table cell.
+func (o *matrixObservation) outcome(op, id string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	method, path := matrixRequest(op, id)
+	sends, lookups, busy := 0, 0, false
+	for _, r := range o.log {
+		if r.Method == method && r.Path == path {
+			sends++
+			busy = busy || r.Status == 409
+		}
+		if r.Method == "GET" && r.Path == "/integrations" {
+			lookups++
+		}
+	}
+	next := map[string]string{
+		"no-op": "nothing to do", "create": "creates it", "replace": "replaces it",
+		"update": "updates it in place", "delete": "deletes it",
+	}[o.next]
+	if o.err != nil {
+		return fmt.Sprintf("clear error (%q); next apply %s, converges", errorSummary(o.err), next)
+	}
+	var s string
+	switch {
+	case op == "create" && lookups > 0 && sends == 1:
+		s = "answer lost: found by host and adopted, succeeded"
+	case op == "create" && lookups > 0:
+		s = "outcome unknown: looked up by host, posted again, succeeded"
+	case busy:
+		s = "waited while busy, retried, succeeded"
+	case sends > matrixBaseline(op):
+		s = "retried, succeeded"
+	default:
+		s = "succeeded, no retry needed"
+	}
+	if o.stateStatus != "" && o.stateStatus != "enabled" {
+		s += fmt.Sprintf(" (status %s recorded)", o.stateStatus)
+	}
+	if o.next != "no-op" {
+		s += "; next apply " + next
+	}
+	return s
+}
+
+var errorSummaryRE = regexp.MustCompile(`(?m)^\s*(?:│ )?Error: (.+)$`)
+
+// errorSummary is the summary of the last error diagnostic in Terraform's output.
+func errorSummary(err error) string {
+	m := errorSummaryRE.FindAllStringSubmatch(err.Error(), -1)
+	if len(m) == 0 {
+		return strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0])
+	}
+	return strings.TrimSpace(m[len(m)-1][1])
+}
+
+// recordNextAction is a plan check that records the resource's planned action.
+type recordNextAction struct{ obs *matrixObservation }
+
+func (r recordNextAction) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, _ *plancheck.CheckPlanResponse) {
+	action := "no-op"
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != resourceAddress || rc.Change == nil {
+			continue
+		}
+		a := rc.Change.Actions
+		switch {
+		case a.Replace():
+			action = "replace"
+		case a.Create():
+			action = "create"
+		case a.Update():
+			action = "update"
+		case a.Delete():
+			action = "delete"
+		}
+	}
+	r.obs.mu.Lock()
+	r.obs.next = action
+	r.obs.mu.Unlock()
+}
+
+// stateMatchesImmuta checks that the integrations in state are exactly those
+// in the emulator (no duplicate, no orphan) and hold the same values.
+func stateMatchesImmuta(srv *emulator.Server, withStatus bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		inState := map[string]*terraform.InstanceState{}
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type == "immuta_integration" && rs.Primary != nil {
+				inState[rs.Primary.ID] = rs.Primary
+			}
+		}
+		recs := srv.Emulator.Integrations()
+		if len(recs) != len(inState) {
+			return fmt.Errorf("Immuta holds %d integrations, the state %d (a duplicate or an orphan)", len(recs), len(inState))
+		}
+		fields := map[string]string{"host": "host", "warehouse": "warehouse", "database": "database",
+			"authentication_type": "authenticationType", "username": "username", "port": "port"}
+		for _, rec := range recs {
+			is, ok := inState[rec.ID]
+			if !ok {
+				return fmt.Errorf("integration %s is in Immuta but not in the state (an orphan)", rec.ID)
+			}
+			for attr, key := range fields {
+				if got, want := is.Attributes["snowflake."+attr], fmt.Sprint(rec.Config[key]); got != want {
+					return fmt.Errorf("integration %s: the state has snowflake.%s = %q, Immuta %q", rec.ID, attr, got, want)
+				}
+			}
+			if withStatus && is.Attributes["status"] != rec.Status {
+				return fmt.Errorf("integration %s: the state has status %q, Immuta %q", rec.ID, is.Attributes["status"], rec.Status)
+			}
+		}
+		return nil
+	}
+}
+
+// endBusyAfterFirst409 ends the forced busy status of integration id
+// matrixBusyFor after the first 409 answered to method on path, so that the
+// request always meets a busy integration and then waits a while.
+func endBusyAfterFirst409(t *testing.T, srv *emulator.Server, id, method, path string) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	t.Cleanup(func() { close(done); <-finished })
+	go func() {
+		defer close(finished)
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			for _, r := range srv.Emulator.Requests() {
+				if r.Method == method && r.Path == path && r.Status == 409 {
+					select {
+					case <-done:
+					case <-time.After(matrixBusyFor):
+					}
+					_ = srv.Emulator.ForceStatus(id, emulator.ForcedStatus{Status: "enabled"})
+					return
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+}
+
+// waitForRequests waits until the log holds at least n requests of method on
+// path: a hung request is logged only once it has been handled.
+func waitForRequests(srv *emulator.Server, method, path string, n int) {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		count := 0
+		for _, r := range srv.Emulator.Requests() {
+			if r.Method == method && r.Path == path {
+				count++
+			}
+		}
+		if count >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// runMatrixCell runs one cell and returns its outcome.
+func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) string {
+	srv := startEmulator(t)
+	ids := &idRecorder{}
+	obs := &matrixObservation{}
+	before, after := matrixConfig(srv, "COMPUTE_WH"), matrixConfig(srv, "COMPUTE_WH")
+	switch op {
+	case "update":
+		after = matrixConfig(srv, "OTHER_WH")
+	case "delete":
+		after = matrixProviderConfig(srv)
+	}
+
+	arm := func() {
+		srv.Emulator.ClearRequests()
+		method, path := matrixRequest(op, ids.get())
+		switch {
+		case f.busy && op == "refresh":
+			if err := srv.Emulator.ForceStatus(ids.get(), emulator.ForcedStatus{Status: "migrating"}); err != nil {
+				t.Fatal(err)
+			}
+		case f.busy:
+			status := map[string]string{"update": "migrating", "delete": "editing"}[op]
+			if err := srv.Emulator.ForceStatus(ids.get(), emulator.ForcedStatus{Status: status, For: time.Minute, Then: "enabled"}); err != nil {
+				t.Fatal(err)
+			}
+			endBusyAfterFirst409(t, srv, ids.get(), method, path)
+		default:
+			srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.rule(op)})
+		}
+		obs.mu.Lock()
+		obs.capturing = true
+		obs.mu.Unlock()
+	}
+	disarm := func() {
+		method, path := matrixRequest(op, ids.get())
+		if f.hang {
+			waitForRequests(srv, method, path, matrixBaseline(op)+1)
+		}
+		if f.busy && op == "refresh" {
+			if err := srv.Emulator.ForceStatus(ids.get(), emulator.ForcedStatus{Status: "enabled"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		obs.mu.Lock()
+		defer obs.mu.Unlock()
+		obs.capturing = false
+		obs.log = srv.Emulator.Requests()
+		created := 0
+		for _, r := range obs.log {
+			if r.Method == "POST" && r.Path == "/integrations" && r.Status == 200 {
+				created++
+			}
+		}
+		if created > 1 {
+			t.Errorf("%d integrations were created by one create (a duplicate)", created)
+		}
+	}
+	recordStatus := func(s *terraform.State) error {
+		if rs, ok := s.RootModule().Resources[resourceAddress]; ok {
+			obs.mu.Lock()
+			obs.stateStatus = rs.Primary.Attributes["status"]
+			obs.mu.Unlock()
+		}
+		return nil
+	}
+
+	var faulted resource.TestStep
+	switch op {
+	case "refresh":
+		faulted = resource.TestStep{PreConfig: arm, RefreshState: true,
+			Check: resource.ComposeTestCheckFunc(recordStatus, stateMatchesImmuta(srv, true))}
+	default:
+		faulted = resource.TestStep{PreConfig: arm, Config: after,
+			Check: resource.ComposeTestCheckFunc(recordStatus, stateMatchesImmuta(srv, true))}
+	}
+	steps := []resource.TestStep{}
+	if op != "create" {
+		steps = append(steps, resource.TestStep{Config: before, Check: ids.record(resourceAddress)})
+	}
+	steps = append(steps, faulted, resource.TestStep{ // the next apply converges
+		PreConfig: disarm,
+		Config:    after,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{recordNextAction{obs}},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: stateMatchesImmuta(srv, true),
+	})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             checkNothingLeft(srv),
+		ErrorCheck: func(err error) error {
+			obs.mu.Lock()
+			defer obs.mu.Unlock()
+			if !obs.capturing || obs.err != nil {
+				return err
+			}
+			obs.err = err
+			return nil
+		},
+		Steps: steps,
+	})
+	if t.Failed() {
+		return ""
+	}
+
+	obs.mu.Lock()
+	gotErr, next := obs.err, obs.next
+	obs.mu.Unlock()
+	switch {
+	case want.err == nil && gotErr != nil:
+		t.Fatalf("%s with %s: want success, got: %v", op, f.key, gotErr)
+	case want.err != nil && gotErr == nil:
+		t.Fatalf("%s with %s: want an error matching %s, got success", op, f.key, want.err)
+	case want.err != nil && !want.err.MatchString(gotErr.Error()):
+		t.Fatalf("%s with %s: want an error matching %s, got: %v", op, f.key, want.err, gotErr)
+	case next != want.next:
+		t.Fatalf("%s with %s: the next apply plans %s, want %s", op, f.key, next, want.next)
+	}
+	if gotErr != nil {
+		t.Logf("the faulted run failed as expected: %v", gotErr)
+	}
+	return obs.outcome(op, ids.get())
+}
+
+func TestAccFaultMatrix(t *testing.T) {
+	accPreCheck(t)
+	t.Parallel()
+	var mu sync.Mutex
+	got := map[string]map[string]string{}
+	t.Run("cells", func(t *testing.T) {
+		for _, f := range matrixFaults {
+			for _, op := range matrixOps {
+				want, ok := f.want[op]
+				if !ok {
+					continue
+				}
+				t.Run(op+"/"+f.key, func(t *testing.T) {
+					t.Parallel()
+					outcome := runMatrixCell(t, op, f, want)
+					if outcome == "" {
+						return
+					}
+					t.Logf("outcome: %s", outcome)
+					mu.Lock()
+					defer mu.Unlock()
+					if got[f.key] == nil {
+						got[f.key] = map[string]string{}
+					}
+					got[f.key][op] = outcome
+				})
+			}
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	checkFaultMatrixFile(t, got)
+}
+
+// checkFaultMatrixFile compares the outcomes with the committed table, or
+// rewrites it when UPDATE_FAULT_MATRIX=1.
+func checkFaultMatrixFile(t *testing.T, got map[string]map[string]string) {
+	file := filepath.Join("..", "..", faultMatrixFile)
+	if os.Getenv("UPDATE_FAULT_MATRIX") == "1" {
+		for _, f := range matrixFaults {
+			for _, op := range matrixOps {
+				if _, ok := f.want[op]; ok && got[f.key][op] == "" {
+					t.Fatalf("UPDATE_FAULT_MATRIX=1 needs the whole matrix; %s/%s did not run", op, f.key)
+				}
+			}
+		}
+		if err := os.WriteFile(file, []byte(renderFaultMatrix(got)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", file)
+		return
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("reading the committed fault matrix: %v (run with UPDATE_FAULT_MATRIX=1 to write it)", err)
+	}
+	committed := parseFaultMatrix(string(raw))
+	var diffs []string
+	for _, f := range matrixFaults {
+		for _, op := range matrixOps {
+			outcome, ran := got[f.key][op]
+			if !ran {
+				continue
+			}
+			if c := committed[f.label][op]; c != escapeCell(outcome) {
+				diffs = append(diffs, fmt.Sprintf("%s × %s:\n  committed: %s\n  this run:  %s", op, f.label, c, escapeCell(outcome)))
+			}
+		}
+	}
+	if len(diffs) > 0 {
+		t.Fatalf("%s differs from this run (check the change, then rerun with UPDATE_FAULT_MATRIX=1 and commit it):\n%s",
+			faultMatrixFile, strings.Join(diffs, "\n"))
+	}
+}
+
+func escapeCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func renderFaultMatrix(got map[string]map[string]string) string {
+	var b strings.Builder
+	b.WriteString(`# Fault matrix
+
+How the ` + "`immuta_integration`" + ` resource behaves when the Immuta API misbehaves: each cell is one run
+of TestAccFaultMatrix (internal/provider/fault_matrix_test.go) against its own in-process emulator, which
+injects the fault into the operation's own request (POST for create, PUT for update, DELETE for delete, GET
+of the integration for refresh). The provider runs with ` + "`request_timeout = \"" + matrixRequestTimeout.String() + "\"`" + ` and ` + "`max_retries = 2`" + `.
+
+This file is generated from the test run: ` + "`UPDATE_FAULT_MATRIX=1 TF_ACC=1 go test ./internal/provider -run TestAccFaultMatrix`" + `
+rewrites it, and ` + "`make test`" + ` fails when a cell of a run differs from it.
+
+Every cell also asserts that, after the faulted run and after the next apply, the integrations in the state
+are exactly those in Immuta, with the same values (no duplicate, no orphan), that the next apply leaves an
+empty plan, and that destroy leaves nothing behind.
+
+`)
+	b.WriteString("| fault |")
+	for _, op := range matrixOps {
+		b.WriteString(" " + op + " |")
+	}
+	b.WriteString("\n|---|")
+	for range matrixOps {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, f := range matrixFaults {
+		b.WriteString("| " + escapeCell(f.label) + " |")
+		for _, op := range matrixOps {
+			cell := got[f.key][op]
+			if _, ok := f.want[op]; !ok {
+				cell = f.na
+			}
+			b.WriteString(" " + escapeCell(cell) + " |")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(`
+Reading a cell:
+
+- *retried, succeeded*: the client sent the request again (after Retry-After, backoff or a timeout) and the
+  operation completed.
+- *outcome unknown: looked up by host, posted again*: a create whose result was unknown (5xx, broken
+  connection) is never re-sent blindly; the provider looked for an integration on the same host first.
+- *answer lost: found by host and adopted*: the create had happened; the provider found it and kept it,
+  instead of creating a duplicate.
+- *waited while busy, retried*: Immuta answered 409 because the integration was in a transitional status; the
+  provider waited until it settled, then sent the request again.
+- *clear error ("…")*: the run failed with that error (the summary of Terraform's last error diagnostic, whose
+  detail names the integration and Immuta's answer); *next apply …* says what the following apply did to
+  converge.
+`)
+	return b.String()
+}
+
+// parseFaultMatrix reads the committed table: fault label → operation → cell.
+func parseFaultMatrix(md string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	var header []string
+	for _, line := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(line, "| ") {
+			continue
+		}
+		cells := splitRow(line)
+		if header == nil {
+			header = cells
+			continue
+		}
+		row := map[string]string{}
+		for i := 1; i < len(cells) && i < len(header); i++ {
+			row[header[i]] = cells[i]
+		}
+		out[strings.ReplaceAll(cells[0], `\|`, "|")] = row
+	}
+	return out
+}
+
+// splitRow splits a markdown table row on unescaped pipes.
+func splitRow(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "|")
+	line = strings.TrimSuffix(line, "|")
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && i+1 < len(line) && line[i+1] == '|' {
+			cur.WriteString(`\|`)
+			i++
+			continue
+		}
+		if line[i] == '|' {
+			cells = append(cells, strings.TrimSpace(cur.String()))
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(line[i])
+	}
+	return append(cells, strings.TrimSpace(cur.String()))
+}
+

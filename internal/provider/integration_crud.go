@@ -84,7 +84,9 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 
 // createOrAdopt POSTs the payload. A POST whose answer was lost may have
 // created the integration, so before sending it again the provider looks
-// for an integration of the same type on the same host and adopts it.
+// for an integration of the same type on the same host and adopts it; and
+// when the lost POST lands only after that lookup, so that the next POST is
+// answered 409 "already exists", it adopts the integration that names.
 func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationtype.Type, payload client.Payload, name string) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	host := hostOf(t, payload)
@@ -100,6 +102,14 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 				return nil, diags
 			}
 			return created, diags
+		}
+		if id, ok := client.AlreadyExistsID(err); ok && attempt > 1 {
+			// The request whose answer was lost landed after the lookup below:
+			// the integration on this host is the one it made.
+			if found, gerr := r.client.GetIntegration(ctx, id); gerr == nil && found != nil && found.ID != "" {
+				tflog.Info(ctx, "the create request whose answer was lost went through after all; adopting its integration", map[string]any{"id": found.ID})
+				return found, diags
+			}
 		}
 		if !client.IsOutcomeUnknown(err) || attempt >= lostAnswerAttempts || ctx.Err() != nil {
 			return nil, createErrorDiagnostics(t, name, err)

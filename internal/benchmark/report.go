@@ -1,0 +1,291 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package benchmark
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Targets of the issue.
+const (
+	TargetPlanRatio  = 1.25
+	TargetApplyRatio = 1.5
+	TargetPeakBytes  = 100_000_000 // 100 MB
+	TargetRatioN     = 1000        // the ratios and the memory are judged at this size
+)
+
+// StepResult is one step at one size, for both providers, over every round.
+type StepResult struct {
+	N        int
+	Step     Step
+	Provider []Run // one per round
+	Floor    []Run
+	// Counts are the emulator's API requests of the provider's first round;
+	// CountsVary says whether a later round counted differently.
+	Counts     Counts
+	CountsVary bool
+}
+
+func medianWall(runs []Run) time.Duration {
+	if len(runs) == 0 {
+		return 0
+	}
+	w := make([]time.Duration, len(runs))
+	for i, r := range runs {
+		w[i] = r.Wall
+	}
+	slices.Sort(w)
+	if len(w)%2 == 1 {
+		return w[len(w)/2]
+	}
+	return (w[len(w)/2-1] + w[len(w)/2]) / 2
+}
+
+func medianCPU(runs []Run) time.Duration {
+	c := make([]Run, len(runs))
+	for i, r := range runs {
+		c[i] = Run{Wall: r.Proc.CPU}
+	}
+	return medianWall(c)
+}
+
+func peak(runs []Run) int64 {
+	var p int64
+	for _, r := range runs {
+		p = max(p, r.Proc.PeakRSSKiB)
+	}
+	return p
+}
+
+// ProviderWall and FloorWall are the median wall times.
+func (s StepResult) ProviderWall() time.Duration { return medianWall(s.Provider) }
+
+// FloorWall is the floor's median wall time.
+func (s StepResult) FloorWall() time.Duration { return medianWall(s.Floor) }
+
+// Ratio is the provider's median wall time over the floor's.
+func (s StepResult) Ratio() float64 {
+	if f := s.FloorWall(); f > 0 {
+		return float64(s.ProviderWall()) / float64(f)
+	}
+	return 0
+}
+
+// PeakBytes is the provider's peak resident set over the rounds.
+func (s StepResult) PeakBytes() int64 { return peak(s.Provider) * 1024 }
+
+// Expected is the request count each step should make at zero transition
+// delay: per integration, the operation's one request, one status poll
+// (the first poll already sees the end), and one GET, plus one GET per
+// integration for Terraform's refresh before update and destroy. The delete's
+// poll is answered 404, which ends its wait.
+func Expected(s Step, n int) Counts {
+	var c Counts
+	k := int64(n)
+	switch s {
+	case StepApply:
+		c.ByKind[KindPost], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, k
+	case StepPlan:
+		c.ByKind[KindGetOne] = k
+	case StepUpdate:
+		c.ByKind[KindPut], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, 2*k
+	case StepDestroy:
+		c.ByKind[KindDelete], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, k
+		c.Non2xx = k
+	}
+	return c
+}
+
+// Report is everything one benchmark run measured.
+type Report struct {
+	Machine     []string // "key: value" lines
+	Command     string
+	Parallelism int
+	Rounds      int
+	Steps       []StepResult
+	Waits       []WaitResult
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func megabytes(kib int64) string {
+	if kib == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MB", float64(kib)*1024/1e6)
+}
+
+// perUnit renders a count as "total (per integration)".
+func perUnit(total int64, n int) string {
+	if total == 0 {
+		return "0"
+	}
+	per := strconv.FormatFloat(float64(total)/float64(n), 'f', -1, 64)
+	if len(per) > 6 {
+		per = strconv.FormatFloat(float64(total)/float64(n), 'f', 3, 64)
+	}
+	return fmt.Sprintf("%d (%s)", total, per)
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+type table struct {
+	head []string
+	rows [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) String() string {
+	var b strings.Builder
+	line := func(cells []string) { b.WriteString("| " + strings.Join(cells, " | ") + " |\n") }
+	line(t.head)
+	sep := make([]string, len(t.head))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	line(sep)
+	for _, r := range t.rows {
+		line(r)
+	}
+	return b.String()
+}
+
+// TimesTable: wall time provider vs floor, the ratio, CPU and peak memory.
+func (r *Report) TimesTable() string {
+	t := table{head: []string{"N", "step", "provider", "floor", "ratio", "provider CPU", "floor CPU",
+		"provider peak RSS", "floor peak RSS", "provider processes"}}
+	for _, s := range r.Steps {
+		procs := 0
+		if len(s.Provider) > 0 {
+			procs = s.Provider[0].Proc.Processes
+		}
+		t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
+			fmt.Sprintf("%.2f", s.Ratio()), seconds(medianCPU(s.Provider)), seconds(medianCPU(s.Floor)),
+			megabytes(peak(s.Provider)), megabytes(peak(s.Floor)), strconv.Itoa(procs))
+	}
+	return t.String()
+}
+
+// RequestsTable: the emulator's API requests per step, by kind.
+func (r *Report) RequestsTable() string {
+	head := []string{"N", "step"}
+	for _, k := range Kinds {
+		head = append(head, k.String())
+	}
+	head = append(head, "non-2xx", "as expected")
+	t := table{head: head}
+	for _, s := range r.Steps {
+		row := []string{strconv.Itoa(s.N), string(s.Step)}
+		for _, k := range Kinds {
+			row = append(row, perUnit(s.Counts.ByKind[k], s.N))
+		}
+		ok := s.Counts == Expected(s.Step, s.N) && !s.CountsVary
+		expect := yesNo(ok)
+		if s.CountsVary {
+			expect += " (rounds differ)"
+		}
+		row = append(row, perUnit(s.Counts.Non2xx, s.N), expect)
+		t.add(row...)
+	}
+	return t.String()
+}
+
+var opNames = map[Kind]string{KindPost: "create", KindPut: "update", KindDelete: "delete"}
+
+// WaitsTable: how soon the end of each transition was noticed.
+func (r *Report) WaitsTable() string {
+	t := table{head: []string{"transition", "operation", "noticed after the end", "bound", "status requests",
+		"status requests/s", "GETs after", "met"}}
+	for _, w := range r.Waits {
+		t.add(w.Delay.String(), opNames[w.Op], fmt.Sprintf("%.3f s", w.Latency().Seconds()),
+			fmt.Sprintf("%.1f s", LatencyBound(w.Delay).Seconds()), strconv.Itoa(w.Polls),
+			fmt.Sprintf("%.2f", w.PollRate()), strconv.Itoa(w.ReadBacks), yesNo(w.Met()))
+	}
+	return t.String()
+}
+
+// TargetsTable judges the issue's targets.
+func (r *Report) TargetsTable() string {
+	t := table{head: []string{"target", "measured", "met"}}
+	var exact, total int
+	for _, s := range r.Steps {
+		total++
+		if s.Counts == Expected(s.Step, s.N) && !s.CountsVary {
+			exact++
+		}
+	}
+	if total > 0 {
+		t.add("requests: one GET per integration per refresh; per operation one request, the status polls, at most one GET",
+			fmt.Sprintf("%d of %d steps exactly as expected", exact, total), yesNo(exact == total))
+	}
+	for _, s := range r.Steps {
+		if s.N != TargetRatioN {
+			continue
+		}
+		switch s.Step {
+		case StepPlan:
+			t.add(fmt.Sprintf("plan of %d: ratio to the floor <= %.2f", s.N, TargetPlanRatio),
+				fmt.Sprintf("%.2f", s.Ratio()), yesNo(s.Ratio() <= TargetPlanRatio))
+		case StepApply:
+			t.add(fmt.Sprintf("apply of %d at zero delay: ratio to the floor <= %.2f", s.N, TargetApplyRatio),
+				fmt.Sprintf("%.2f", s.Ratio()), yesNo(s.Ratio() <= TargetApplyRatio))
+		}
+	}
+	var worst int64
+	seen := false
+	for _, s := range r.Steps {
+		if s.N == TargetRatioN {
+			seen = true
+			worst = max(worst, s.PeakBytes())
+		}
+	}
+	if seen {
+		t.add(fmt.Sprintf("provider peak memory at %d integrations <= 100 MB", TargetRatioN),
+			megabytes(worst/1024)+" (largest step)", yesNo(worst > 0 && worst <= TargetPeakBytes))
+	}
+	if len(r.Waits) > 0 {
+		met := 0
+		for _, w := range r.Waits {
+			if w.Met() {
+				met++
+			}
+		}
+		t.add("waits: end noticed within max(0.5 s, 10 %); <= 1 status request/s on long waits",
+			fmt.Sprintf("%d of %d operations", met, len(r.Waits)), yesNo(met == len(r.Waits)))
+	}
+	return t.String()
+}
+
+// Markdown renders the whole report.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	b.WriteString("## Machine\n\n")
+	for _, m := range r.Machine {
+		b.WriteString("- " + m + "\n")
+	}
+	fmt.Fprintf(&b, "\nCommand: `%s` (terraform -parallelism=%d for both providers", r.Command, r.Parallelism)
+	if r.Rounds > 1 {
+		fmt.Fprintf(&b, "; times are medians of %d rounds", r.Rounds)
+	}
+	b.WriteString(")\n\n")
+	if len(r.Steps) > 0 {
+		b.WriteString("## Wall time: provider vs floor\n\n" + r.TimesTable() + "\n")
+		b.WriteString("## API requests per step (total, and per integration in parentheses)\n\n" + r.RequestsTable() + "\n")
+	}
+	if len(r.Waits) > 0 {
+		b.WriteString("## Waiting for transitions\n\n" + r.WaitsTable() + "\n")
+	}
+	b.WriteString("## Targets\n\n" + r.TargetsTable())
+	return b.String()
+}

@@ -1,0 +1,217 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package benchmark
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Source addresses of the two providers; the configurations differ only there.
+const (
+	ProviderSource = "registry.terraform.io/immuta/immuta"
+	FloorSource    = "registry.terraform.io/immuta/immuta-floor"
+)
+
+// Binary names terraform looks for in the dev_overrides directories.
+const (
+	ProviderBinary = "terraform-provider-immuta"
+	FloorBinary    = "terraform-provider-immuta-floor"
+)
+
+// Config is the benchmark's Terraform configuration: var.n Snowflake
+// integrations, set up automatically (so the destroy sends the privileged
+// credentials, as it would for real), whose warehouse comes from
+// var.warehouse so that changing it updates every one in place.
+func Config(source string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    immuta = {
+      source = %q
+    }
+  }
+}
+
+variable "n" {
+  type = number
+}
+
+variable "warehouse" {
+  type    = string
+  default = "BENCH_WH"
+}
+
+variable "immuta_url" {
+  type = string
+}
+
+variable "immuta_api_key" {
+  type      = string
+  sensitive = true
+}
+
+provider "immuta" {
+  url     = var.immuta_url
+  api_key = var.immuta_api_key
+}
+
+resource "immuta_integration" "bench" {
+  count          = var.n
+  auto_bootstrap = true
+
+  snowflake = {
+    host      = format("bench-%%05d.us-east-1.snowflakecomputing.com", count.index)
+    warehouse = var.warehouse
+    database  = "IMMUTA_BENCH"
+    role      = "ACCOUNTADMIN"
+
+    authentication_type = "userPassword"
+    username            = "IMMUTA_SETUP"
+    password            = "bench-password"
+  }
+}
+`, strings.TrimPrefix(source, "registry.terraform.io/"))
+}
+
+// CLIConfig is a Terraform CLI configuration that runs the two local builds
+// in place (dev_overrides: no terraform init, nothing downloaded).
+func CLIConfig(providerDir, floorDir string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+    %q = %q
+  }
+  direct {}
+}
+`, ProviderSource, providerDir, FloorSource, floorDir)
+}
+
+// Workspace is one Terraform working directory (its own state) bound to
+// one of the two providers.
+type Workspace struct {
+	Terraform string   // path of the terraform binary
+	Dir       string   // the working directory
+	Env       []string // the whole environment of terraform
+	Binary    string   // the provider executable terraform starts (watched in /proc)
+	// Parallelism is terraform's -parallelism.
+	Parallelism int
+}
+
+// NewWorkspace writes the configuration for source into dir.
+func NewWorkspace(terraform, dir, source, binary string, env []string, parallelism int) (*Workspace, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(Config(source)), 0o644); err != nil {
+		return nil, err
+	}
+	return &Workspace{Terraform: terraform, Dir: dir, Env: env, Binary: binary, Parallelism: parallelism}, nil
+}
+
+// Step is one terraform command of the benchmark.
+type Step string
+
+// The steps, in the order they run.
+const (
+	StepApply   Step = "apply"   // create n integrations from empty state
+	StepPlan    Step = "plan"    // refresh and plan, nothing to change
+	StepUpdate  Step = "update"  // change the warehouse of every integration in place
+	StepDestroy Step = "destroy" // delete them all
+)
+
+// Steps lists the steps in order.
+var Steps = []Step{StepApply, StepPlan, StepUpdate, StepDestroy}
+
+// Warehouses before and after the update step.
+const (
+	WarehouseBefore = "BENCH_WH"
+	WarehouseAfter  = "BENCH_WH_2"
+)
+
+// Args are the terraform arguments of a step for n integrations.
+func (s Step) Args(n, parallelism int) []string {
+	common := []string{"-input=false", "-no-color", "-parallelism=" + strconv.Itoa(parallelism), "-var", "n=" + strconv.Itoa(n)}
+	wh := func(w string) []string { return []string{"-var", "warehouse=" + w} }
+	switch s {
+	case StepApply:
+		return append(append([]string{"apply", "-auto-approve"}, common...), wh(WarehouseBefore)...)
+	case StepPlan:
+		return append(append([]string{"plan", "-detailed-exitcode"}, common...), wh(WarehouseBefore)...)
+	case StepUpdate:
+		return append(append([]string{"apply", "-auto-approve"}, common...), wh(WarehouseAfter)...)
+	case StepDestroy:
+		return append(append([]string{"destroy", "-auto-approve"}, common...), wh(WarehouseAfter)...)
+	}
+	panic("benchmark: unknown step " + string(s))
+}
+
+// Run is the outcome of one terraform command.
+type Run struct {
+	Wall   time.Duration
+	Proc   ProcStats
+	Output []byte
+}
+
+// Run runs one step and watches the provider processes terraform starts.
+// The plan step must find nothing to change (exit code 0).
+func (w *Workspace) Run(ctx context.Context, s Step, n int) (Run, error) {
+	args := s.Args(n, w.Parallelism)
+	cmd := exec.CommandContext(ctx, w.Terraform, args...)
+	cmd.Dir, cmd.Env = w.Dir, w.Env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Run{}, err
+	}
+	watch := Watch(cmd.Process.Pid, w.Binary, 20*time.Millisecond)
+	err := cmd.Wait()
+	r := Run{Wall: time.Since(start), Proc: watch.Stop(), Output: out.Bytes()}
+	if err != nil {
+		var exit *exec.ExitError
+		if s == StepPlan && errors.As(err, &exit) && exit.ExitCode() == 2 {
+			return r, fmt.Errorf("terraform %s found changes after apply:\n%s", strings.Join(args, " "), tail(out.Bytes(), 60))
+		}
+		return r, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, tail(out.Bytes(), 60))
+	}
+	return r, nil
+}
+
+// tail is the last n lines of b.
+func tail(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{"..."}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TerraformEnv is the environment terraform runs in: the caller's, without
+// any TF_* or IMMUTA_* setting that would change what is measured, plus
+// the CLI configuration, the emulator's URL and key, and no checkpoint
+// (update check) call.
+func TerraformEnv(base []string, cliConfig, url, apiKey string) []string {
+	var env []string
+	for _, kv := range base {
+		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "IMMUTA_") || strings.HasPrefix(kv, "CHECKPOINT_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"TF_VAR_immuta_url="+url,
+		"TF_VAR_immuta_api_key="+apiKey,
+	)
+}

@@ -35,6 +35,10 @@ const (
 	// The request timeout of the matrix's provider, and a hang past it.
 	matrixRequestTimeout = 2 * time.Second
 	matrixHang           = 3 * time.Second
+	// The lost create that lands late: it is handled after the lookup
+	// (right after the timeout) and before the slowed re-post.
+	matrixLateHang   = 2500 * time.Millisecond
+	matrixLateRepost = time.Second
 	// How long an integration stays busy after the first 409 it causes.
 	matrixBusyFor = time.Second
 )
@@ -54,6 +58,8 @@ type matrixFault struct {
 	// rule is the fault for op on the integration's API path; nil when the
 	// fault is not a rule (busy).
 	rule func(op string) emulator.FaultAction
+	// then, when set, is a fault for the next request of the same kind.
+	then func(op string) emulator.FaultAction
 	busy bool
 	hang bool
 	want map[string]matrixExpect // by operation; a missing operation is n/a
@@ -104,6 +110,17 @@ var matrixFaults = []matrixFault{
 		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixHang} },
 		hang: true,
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		// The lost request lands after the provider has looked for it and
+		// before its re-post: the re-post is answered 409 "already exists".
+		key: "late-create", label: fmt.Sprintf("create hangs %s past request_timeout, lands between the lookup and a re-post slowed by %s",
+			matrixLateHang, matrixLateRepost),
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateHang} },
+		then: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateRepost} },
+		hang: true,
+		want: map[string]matrixExpect{"create": succeeds()},
+		na:   "n/a: only a create is looked up before it is sent again",
 	},
 	{
 		key: "busy", label: fmt.Sprintf("409 busy: integration migrating/editing, until %s after the first 409", matrixBusyFor),
@@ -200,7 +217,7 @@ func (o *matrixObservation) outcome(op, id string) string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	method, path := matrixRequest(op, id)
-	sends, lookups, busy := 0, 0, false
+	sends, lookups, busy, adoptedAfter409 := 0, 0, false, false
 	for _, r := range o.log {
 		if r.Method == method && r.Path == path {
 			sends++
@@ -208,6 +225,11 @@ func (o *matrixObservation) outcome(op, id string) string {
 		}
 		if r.Method == "GET" && r.Path == "/integrations" {
 			lookups++
+		}
+		// A create answered 409, then waited on: the provider adopted the
+		// integration that its lost request had made.
+		if op == "create" && busy && r.Method == "GET" && strings.HasSuffix(r.Path, "/status") {
+			adoptedAfter409 = true
 		}
 	}
 	next := map[string]string{
@@ -219,6 +241,8 @@ func (o *matrixObservation) outcome(op, id string) string {
 	}
 	var s string
 	switch {
+	case adoptedAfter409:
+		s = "outcome unknown: looked up by host, posted again, answered 409 (the lost request had landed), adopted it, succeeded"
 	case op == "create" && lookups > 0 && sends == 1:
 		s = "answer lost: found by host and adopted, succeeded"
 	case op == "create" && lookups > 0:
@@ -387,6 +411,9 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 			endBusyAfterFirst409(t, srv, ids.get(), method, path)
 		default:
 			srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.rule(op)})
+			if f.then != nil {
+				srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.then(op)})
+			}
 		}
 		obs.mu.Lock()
 		obs.capturing = true
@@ -607,6 +634,8 @@ Reading a cell:
   operation completed.
 - *outcome unknown: looked up by host, posted again*: a create whose result was unknown (5xx, broken
   connection) is never re-sent blindly; the provider looked for an integration on the same host first.
+- *answered 409 (the lost request had landed), adopted it*: the lost create went through after the lookup;
+  the re-post was answered 409 "already exists" and the provider adopted the integration named in it.
 - *answer lost: found by host and adopted*: the create had happened; the provider found it and kept it,
   instead of creating a duplicate.
 - *waited while busy, retried*: Immuta answered 409 because the integration was in a transitional status; the
@@ -662,4 +691,3 @@ func splitRow(line string) []string {
 	}
 	return append(cells, strings.TrimSpace(cur.String()))
 }
-

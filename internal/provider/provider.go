@@ -245,7 +245,7 @@ func (p *immutaProvider) Resources(_ context.Context) []func() resource.Resource
 }
 
 func (p *immutaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewIntegrationDataSource, NewIntegrationsDataSource, NewIntegrationScriptDataSource}
 }
 
 // durationValidator checks a Go duration string at plan time.

@@ -53,10 +53,10 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 				WriteOnly: true,
 				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 and later): never stored in state. "+
 					"Change `%s` to send a new value.", f.Name, f.WriteOnlyVersionName()),
-				Validators: []validator.String{
+				Validators: append([]validator.String{
 					stringvalidator.LengthBetween(1, maxSecretLength),
 					stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(f.Name)),
-				},
+				}, f.StringValidators...),
 			}
 			attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
 				Optional: true,

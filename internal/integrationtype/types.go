@@ -313,7 +313,8 @@ var BigQuery = &Type{
 			Description: "Suffix of the secure datasets Immuta creates; starts with `_`."},
 		{Name: "dataset", JSON: "dataset", Kind: String, Default: "immuta", NonEditable: true, Description: "Dataset Immuta creates for its objects."},
 		{Name: "location", JSON: "location", Kind: String, Required: true, NonEditable: true, Description: "BigQuery location, such as `US` or `europe-west1`."},
-		secret("credential", "credential", "Service-account key file (JSON) Immuta authenticates with."),
+		{Name: "credential", JSON: "credential", Kind: String, Secret: true, StringValidators: these(serviceAccountKeyValidator),
+			Description: "Service-account key file (JSON) Immuta authenticates with."},
 		{Name: "port", JSON: "port", Kind: Int64, Default: int64(443), Int64Validators: []validator.Int64{portValidator}, Description: "Port of the BigQuery API."},
 	},
 }

@@ -4,6 +4,8 @@
 package integrationtype
 
 import (
+	"context"
+	"encoding/json"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -41,6 +43,32 @@ var (
 		"must be the SQL warehouse or cluster HTTP path, starting with /, such as /sql/1.0/warehouses/abc123",
 	)
 )
+
+// serviceAccountKeyValidator checks that a BigQuery credential is a
+// service-account key file: a JSON object. Its message never repeats the
+// value, which is a secret.
+var serviceAccountKeyValidator validator.String = jsonObjectValidator{}
+
+type jsonObjectValidator struct{}
+
+func (jsonObjectValidator) Description(context.Context) string {
+	return `must be the service-account key file, a JSON object such as file("key.json")`
+}
+
+func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v jsonObjectValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid service-account key",
+			"Attribute "+req.Path.String()+" "+v.Description(ctx)+"; the value given is not a JSON object (it is not shown, being secret).")
+	}
+}
 
 func oneOf(values ...string) []validator.String {
 	return []validator.String{stringvalidator.OneOf(values...)}

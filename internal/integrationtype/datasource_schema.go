@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // The data sources derive their type blocks from the same tables as the
@@ -59,7 +60,7 @@ func (t *Type) DataSourceAttributes() map[string]schema.Attribute {
 
 // DataSourceAttrTypes returns the object type of the type's block in the
 // immuta_integration data source.
-func (t *Type) DataSourceAttrTypes() map[string]attr.Type { return attrTypes(outputFields(t.Fields)) }
+func (t *Type) DataSourceAttrTypes() map[string]attr.Type { return plainAttrTypes(outputFields(t.Fields)) }
 
 // DataSourceBlock is the type's computed nested attribute in the
 // immuta_integration data source.
@@ -78,9 +79,9 @@ func (t *Type) DataSourceBlockFromAPI(config map[string]any) (types.Object, erro
 	fields := outputFields(t.Fields)
 	values, err := blockValues(fields, config, nil)
 	if err != nil {
-		return types.ObjectNull(attrTypes(fields)), err
+		return types.ObjectNull(plainAttrTypes(fields)), err
 	}
-	return objectValue(attrTypes(fields), values)
+	return objectValue(plainAttrTypes(fields), values)
 }
 
 func dataSourceAttributes(fields []Field) map[string]schema.Attribute {
@@ -111,14 +112,15 @@ func dataSourceAttribute(f Field) schema.Attribute {
 // DataSourceInputAttributes returns the attributes of the type's block as a
 // data-source input (immuta_integration_script): the resource's
 // configuration with its validators, secrets sensitive, no write-only
-// alternatives and no defaults (Immuta fills them in).
+// alternatives. Data sources have no schema defaults: DataSourceInputWithDefaults
+// fills them in.
 func (t *Type) DataSourceInputAttributes() map[string]schema.Attribute {
 	return inputAttributes(inputFields(t.Fields))
 }
 
 // DataSourceInputAttrTypes returns the object type of the type's input block.
 func (t *Type) DataSourceInputAttrTypes() map[string]attr.Type {
-	return attrTypes(inputFields(t.Fields))
+	return plainAttrTypes(inputFields(t.Fields))
 }
 
 // DataSourceInputBlock is the type's optional nested attribute as a
@@ -173,7 +175,7 @@ func inputAttribute(f Field) schema.Attribute {
 func inputDescription(f Field) string {
 	d := f.Description
 	if f.Default != nil {
-		d += fmt.Sprintf(" Immuta's default is `%v`.", formatDefault(f.Default))
+		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
 	}
 	if f.Secret {
 		d += " Sensitive; as for every data-source argument, Terraform keeps it in state."
@@ -186,4 +188,77 @@ func inputDescription(f Field) string {
 // secret a rule needs must be set, since the payload is sent as it is.
 func (t *Type) ValidateDataSourceInput(block types.Object) diag.Diagnostics {
 	return t.validate(block, types.BoolValue(false), true, false)
+}
+
+// DataSourceInputWithDefaults fills in the table's defaults where an input
+// block leaves a field out, as the resource's schema defaults do in its plan,
+// so that the payload built from it is the one the resource would send.
+func (t *Type) DataSourceInputWithDefaults(block types.Object) (types.Object, error) {
+	if block.IsNull() || block.IsUnknown() {
+		return block, nil
+	}
+	fields := inputFields(t.Fields)
+	values, err := withDefaults(fields, block.Attributes())
+	if err != nil {
+		return types.ObjectNull(plainAttrTypes(fields)), err
+	}
+	return objectValue(plainAttrTypes(fields), values)
+}
+
+func withDefaults(fields []Field, attrs map[string]attr.Value) (map[string]attr.Value, error) {
+	out := make(map[string]attr.Value, len(fields))
+	for _, f := range fields {
+		v := attrs[f.Name]
+		switch {
+		case v == nil || v.IsNull():
+			out[f.Name] = inputDefault(f)
+		case f.Kind == Object && !v.IsUnknown():
+			o, ok := v.(basetypes.ObjectValue)
+			if !ok {
+				return nil, fmt.Errorf("%s: expected an object, got %T", f.Name, v)
+			}
+			children, err := withDefaults(f.Fields, o.Attributes())
+			if err != nil {
+				return nil, fmt.Errorf("%s.%w", f.Name, err)
+			}
+			obj, err := objectValue(plainAttrTypes(f.Fields), children)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Name, err)
+			}
+			out[f.Name] = obj
+		default:
+			out[f.Name] = v
+		}
+	}
+	return out, nil
+}
+
+// inputDefault is the value of a left-out input field: its default, or for
+// an object with HasDefault, the object of its children's defaults.
+func inputDefault(f Field) attr.Value {
+	if f.Kind != Object {
+		return defaultValue(f)
+	}
+	if !f.HasDefault {
+		return types.ObjectNull(plainAttrTypes(f.Fields))
+	}
+	values := make(map[string]attr.Value, len(f.Fields))
+	for _, c := range f.Fields {
+		values[c.Name] = inputDefault(c)
+	}
+	return types.ObjectValueMust(plainAttrTypes(f.Fields), values)
+}
+
+// plainAttrTypes is the object type of fields, without the write-only
+// siblings that the resource's blocks add to secrets.
+func plainAttrTypes(fields []Field) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(fields))
+	for _, f := range fields {
+		if f.Kind == Object {
+			out[f.Name] = types.ObjectType{AttrTypes: plainAttrTypes(f.Fields)}
+			continue
+		}
+		out[f.Name] = attrType(f)
+	}
+	return out
 }

@@ -216,3 +216,49 @@ func defaultNullOf(t attr.Type) (attr.Value, bool) {
 	}
 	return types.StringNull(), true
 }
+
+// The object types that values are built with must be the schema's, or the
+// framework rejects the state.
+func TestDataSourceAttrTypesMatchSchema(t *testing.T) {
+	for _, typ := range All {
+		if got, want := typ.DataSourceBlock().GetType(), (types.ObjectType{AttrTypes: typ.DataSourceAttrTypes()}); !got.Equal(want) {
+			t.Errorf("%s output: schema type %s, values built as %s", typ.Block, got, want)
+		}
+		if got, want := typ.DataSourceInputBlock().GetType(), (types.ObjectType{AttrTypes: typ.DataSourceInputAttrTypes()}); !got.Equal(want) {
+			t.Errorf("%s input: schema type %s, values built as %s", typ.Block, got, want)
+		}
+		null := types.ObjectNull(typ.DataSourceInputAttrTypes())
+		if _, err := typ.DataSourceInputWithDefaults(null); err != nil {
+			t.Errorf("%s: defaults of a null block: %v", typ.Block, err)
+		}
+	}
+}
+
+func TestDataSourceInputWithDefaults(t *testing.T) {
+	at := AzureSynapse.DataSourceInputAttrTypes()
+	values := map[string]attr.Value{}
+	for name, typ := range at {
+		values[name], _ = defaultNullOf(typ)
+	}
+	values["host"] = types.StringValue("acme.sql.azuresynapse.net")
+	values["impersonation"] = types.ObjectValueMust(at["impersonation"].(types.ObjectType).AttrTypes, map[string]attr.Value{
+		"enabled": types.BoolValue(true), "role": types.StringNull(),
+	})
+	got, err := AzureSynapse.DataSourceInputWithDefaults(types.ObjectValueMust(at, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := AzureSynapse.APIConfig(got, got)
+	if cfg["authenticationType"] != "userPassword" || cfg["port"] != int64(1433) || cfg["host"] != "acme.sql.azuresynapse.net" {
+		t.Errorf("defaults not filled in: %v", cfg)
+	}
+	if d, _ := cfg["metadataDelimiters"].(map[string]any); d["hashDelimiter"] != "|" {
+		t.Errorf("metadata_delimiters default not filled in: %v", cfg["metadataDelimiters"])
+	}
+	if imp, _ := cfg["impersonation"].(map[string]any); imp["enabled"] != true || imp["role"] != nil {
+		t.Errorf("impersonation = %v: set values kept, no default role", cfg["impersonation"])
+	}
+	if _, ok := cfg["password"]; ok {
+		t.Error("an unset secret was sent")
+	}
+}

@@ -214,8 +214,14 @@ func (d *integrationScriptDataSource) Read(ctx context.Context, req datasource.R
 	name := "the integration"
 	var payload client.Payload
 	if c.t != nil {
-		// The payload is the one immuta_integration would send.
-		payload = newPayload(c.t, false, c.block, c.block)
+		// The payload is the one immuta_integration would send: its
+		// defaults filled in, built by the same code.
+		block, err := c.t.DataSourceInputWithDefaults(c.block)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(c.t.Block), "Invalid integration configuration", err.Error())
+			return
+		}
+		payload = newPayload(c.t, false, block, block)
 		name = describe(c.t, hostOf(c.t, payload), id)
 	} else if id != "" {
 		name = "Immuta integration " + id

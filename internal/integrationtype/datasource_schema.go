@@ -60,7 +60,9 @@ func (t *Type) DataSourceAttributes() map[string]schema.Attribute {
 
 // DataSourceAttrTypes returns the object type of the type's block in the
 // immuta_integration data source.
-func (t *Type) DataSourceAttrTypes() map[string]attr.Type { return plainAttrTypes(outputFields(t.Fields)) }
+func (t *Type) DataSourceAttrTypes() map[string]attr.Type {
+	return plainAttrTypes(outputFields(t.Fields))
+}
 
 // DataSourceBlock is the type's computed nested attribute in the
 // immuta_integration data source.

@@ -41,8 +41,13 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// maxErrorSnippet bounds the message taken from a non-JSON error body.
-const maxErrorSnippet = 512
+// maxErrorSnippet bounds the message taken from a non-JSON error body, and
+// maxErrorMessage the texts taken from a JSON one: a hostile or broken server
+// cannot fill a diagnostic with megabytes.
+const (
+	maxErrorSnippet = 512
+	maxErrorMessage = 4096
+)
 
 // newAPIError builds an APIError from a response body; it never fails.
 func newAPIError(method, path string, status int, body []byte) *APIError {
@@ -73,23 +78,51 @@ func jsonText(raw json.RawMessage) string {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return capText(s, maxErrorMessage)
 	}
 	return snippet(raw)
 }
 
-// snippet trims and caps a body for use as an error message, without cutting
-// a UTF-8 sequence in half.
+// snippet trims and caps a body for use as an error message.
 func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) <= maxErrorSnippet {
+	return capText(strings.TrimSpace(string(b)), maxErrorSnippet)
+}
+
+// capText cuts s to at most n bytes, without cutting a UTF-8 sequence in half.
+func capText(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxErrorSnippet
+	cut := n
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// redact masks secrets in the error's texts and validation results: a server
+// may echo the API key, or a password it was sent, in its answer. The API key
+// is always masked; other values shorter than minMaskedSecretLen are left
+// alone, as masking them would mangle unrelated text.
+func (e *APIError) redact(apiKey string, secrets []string) {
+	mask := func(s string) string {
+		if apiKey != "" {
+			s = strings.ReplaceAll(s, apiKey, maskReplacement)
+		}
+		for _, v := range secrets {
+			if len(v) >= minMaskedSecretLen && v != RedactedValue {
+				s = strings.ReplaceAll(s, v, maskReplacement)
+			}
+		}
+		return s
+	}
+	e.ErrorText, e.Message = mask(e.ErrorText), mask(e.Message)
+	if e.ValidationResults != nil {
+		for i := range e.ValidationResults.Tests {
+			test := &e.ValidationResults.Tests[i]
+			test.Name, test.Message = mask(test.Name), mask(test.Message)
+		}
+	}
 }
 
 func asAPIError(err error) (*APIError, bool) {
@@ -185,7 +218,7 @@ func NonEditableAttributes(err error) (attrs []string, ok bool) {
 		return nil, false
 	}
 	for _, a := range strings.Split(m[1], ",") {
-		a = strings.Trim(strings.TrimSpace(a), ".")
+		a = strings.TrimSpace(strings.Trim(strings.TrimSpace(a), "."))
 		if a != "" {
 			attrs = append(attrs, a)
 		}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -30,7 +31,12 @@ func (c *Client) GetIntegration(ctx context.Context, id string) (*Integration, e
 		return nil, errNoID
 	}
 	var out *Integration
-	err := c.doJSON(ctx, request{method: http.MethodGet, path: integrationPath(id, ""), retrySafe: true}, &out)
+	path := integrationPath(id, "")
+	err := c.doJSON(ctx, request{method: http.MethodGet, path: path, retrySafe: true}, &out)
+	if err == nil && out == nil {
+		// An empty or null answer: callers rely on an integration or an error.
+		return nil, fmt.Errorf("GET %s: Immuta's answer held no integration", path)
+	}
 	return out, err
 }
 

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -94,7 +93,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	}
 	apiErr := newAPIError(r.method, r.path, resp.StatusCode, body)
 	apiErr.Attempts = cl.attempts
-	apiErr.Message = strings.ReplaceAll(apiErr.Message, c.apiKey, maskReplacement)
+	apiErr.redact(c.apiKey, secretValues(payload))
 	if !r.retrySafe && resp.StatusCode >= 500 {
 		return nil, &outcomeUnknownError{apiErr}
 	}

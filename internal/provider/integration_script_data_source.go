@@ -89,7 +89,8 @@ func (d *integrationScriptDataSource) Schema(_ context.Context, _ datasource.Sch
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders a setup script of a manually set-up Immuta integration (`auto_bootstrap = false`): " +
 			"the SQL that an administrator of the data platform runs before Immuta can use it. " +
-			"Set the same type block as in the `immuta_integration` resource. Typical use: render the `create` script, " +
+			"Set the same type block as in the `immuta_integration` resource; with `action = \"delete\"` it is optional and, when set, " +
+			"the integration must be of that type. Typical use: render the `create` script, " +
 			"have an administrator run it, then create the `immuta_integration`.\n\n" +
 			"Secrets given in the type block are sent to Immuta to render the script and, as for every data-source argument, " +
 			"kept in Terraform's state (marked sensitive).",

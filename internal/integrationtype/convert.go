@@ -230,8 +230,13 @@ func toInt64(raw any) (int64, error) {
 }
 
 func floatToInt64(f float64) (int64, error) {
-	if f != math.Trunc(f) || f > math.MaxInt64 || f < math.MinInt64 {
+	if f != math.Trunc(f) {
 		return 0, fmt.Errorf("%v is not an integer", f)
+	}
+	// float64(math.MaxInt64) rounds up to 2^63, which does not fit: the
+	// bound is exclusive, while -2^63 (math.MinInt64) fits exactly.
+	if f >= math.MaxInt64 || f < math.MinInt64 {
+		return 0, fmt.Errorf("%v is out of range", f)
 	}
 	return int64(f), nil
 }

@@ -1,0 +1,105 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
+)
+
+// Fuzz tests; their seed corpora are in testdata/fuzz/<FuzzName>/.
+
+// FuzzParseImportID: an import ID is accepted exactly when it is 1 to 19
+// ASCII digits (around white space), and the error quotes a bounded part of
+// what was given.
+func FuzzParseImportID(f *testing.F) {
+	f.Add("7")
+	f.Fuzz(func(t *testing.T, raw string) {
+		id, err := ParseImportID(raw)
+		trimmed := strings.TrimSpace(raw)
+		digits := len(trimmed) >= 1 && len(trimmed) <= 19 && strings.Trim(trimmed, "0123456789") == ""
+		switch {
+		case err == nil && !digits:
+			t.Fatalf("ParseImportID(%q) accepted %q", raw, id)
+		case err == nil && id != trimmed:
+			t.Fatalf("ParseImportID(%q) = %q, want %q", raw, id, trimmed)
+		case err != nil && digits:
+			t.Fatalf("ParseImportID(%q) rejected a numeric ID: %v", raw, err)
+		case err != nil && id != "":
+			t.Fatalf("ParseImportID(%q) returned %q with an error", raw, id)
+		case err != nil && len(err.Error()) > 512:
+			t.Fatalf("ParseImportID error of %d bytes", len(err.Error()))
+		}
+	})
+}
+
+// FuzzValidationDiagnostics: any validation results Immuta answers turn
+// into one diagnostic per failed (and, degraded, warning) test, on a path
+// inside the type's block, for every integration type; a 422 always gives
+// an error.
+func FuzzValidationDiagnostics(f *testing.F) {
+	f.Add([]byte(`{"status":"failed","validationTests":[{"name":"Initial Validation: Basic Connection Test","status":"failed","message":"bad host"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var res *client.ValidationResults
+		if json.Unmarshal(data, &res) != nil {
+			return
+		}
+		failed, warned := 0, 0
+		if res != nil {
+			for _, test := range res.Tests {
+				switch test.Status {
+				case client.TestFailed:
+					failed++
+				case client.TestWarning:
+					warned++
+				}
+			}
+		}
+		for _, typ := range integrationtype.All {
+			name := describe(typ, "host.example.com", "7")
+			diags := validationDiagnostics(typ, name, res, false)
+			if n := diags.ErrorsCount(); n != failed {
+				t.Fatalf("%s: %d errors for %d failed tests", typ.Block, n, failed)
+			}
+			if n := diags.WarningsCount(); n != warned {
+				t.Fatalf("%s: %d warnings for %d warning tests", typ.Block, n, warned)
+			}
+			checkPaths(t, typ, diags)
+			degraded := validationDiagnostics(typ, name, res, true)
+			if degraded.HasError() || degraded.WarningsCount() != failed+warned {
+				t.Fatalf("%s degraded: %d errors, %d warnings for %d failed and %d warning tests",
+					typ.Block, degraded.ErrorsCount(), degraded.WarningsCount(), failed, warned)
+			}
+			apiErr := &client.APIError{StatusCode: 422, Message: "Validation failed.", ValidationResults: res}
+			for _, action := range []string{"create", "update", "delete", "read"} {
+				if d := apiErrorDiagnostics(typ, name, action, apiErr); !d.HasError() {
+					t.Fatalf("%s: a 422 on %s gave no error", typ.Block, action)
+				}
+			}
+		}
+	})
+}
+
+func checkPaths(t *testing.T, typ *integrationtype.Type, diags diag.Diagnostics) {
+	t.Helper()
+	for _, d := range diags {
+		wp, ok := d.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("%s: diagnostic %q has no attribute path", typ.Block, d.Summary())
+		}
+		if !wp.Path().Equal(path.Root(typ.Block)) && !strings.HasPrefix(wp.Path().String(), typ.Block+".") {
+			t.Fatalf("%s: diagnostic on %s, outside the type block", typ.Block, wp.Path())
+		}
+		if d.Detail() == "" {
+			t.Fatalf("%s: diagnostic %q without detail", typ.Block, d.Summary())
+		}
+	}
+}

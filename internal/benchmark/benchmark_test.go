@@ -1,0 +1,269 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package benchmark
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+)
+
+func TestKindOf(t *testing.T) {
+	for _, c := range []struct {
+		method, path string
+		want         Kind
+	}{
+		{"POST", "/integrations", KindPost},
+		{"GET", "/integrations", KindGetList},
+		{"GET", "/integrations/", KindGetList},
+		{"GET", "/integrations/7", KindGetOne},
+		{"PUT", "/integrations/7", KindPut},
+		{"DELETE", "/integrations/7", KindDelete},
+		{"GET", "/integrations/7/status", KindGetStatus},
+		{"POST", "/integrations/7/regenerate", KindOther},
+		{"POST", "/integrations/scripts/create", KindOther},
+		{"GET", "/integrations/scripts", KindOther},
+		{"GET", "/other", KindOther},
+	} {
+		if got := KindOf(c.method, c.path); got != c.want {
+			t.Errorf("KindOf(%s %s) = %s, want %s", c.method, c.path, got, c.want)
+		}
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	// The command name may hold spaces and parentheses.
+	stat := "4242 (terraform-provi) der)) S 4100 4242 4100 0 -1 4194560 1234 0 0 0 151 37 0 0 20 0 12 0 99 1 2 3\n"
+	ppid, ticks, err := ParseStat([]byte(stat))
+	if err != nil || ppid != 4100 || ticks != 188 {
+		t.Errorf("ParseStat = %d, %d, %v; want 4100, 188", ppid, ticks, err)
+	}
+	if _, _, err := ParseStat([]byte("4242 (x) S 1")); err == nil {
+		t.Error("a short stat line parsed")
+	}
+}
+
+func TestParseVmHWM(t *testing.T) {
+	status := "Name:\tterraform-provi\nVmPeak:\t 1300000 kB\nVmHWM:\t   48212 kB\nVmRSS:\t   40100 kB\n"
+	if n, ok := ParseVmHWM([]byte(status)); !ok || n != 48212 {
+		t.Errorf("ParseVmHWM = %d, %t", n, ok)
+	}
+	if _, ok := ParseVmHWM([]byte("Name:\tx\n")); ok {
+		t.Error("VmHWM found where there is none")
+	}
+}
+
+func TestWatcherSeesAChild(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test binary is its own child: run it with a test that does nothing for a while.
+	w := Watch(os.Getpid(), exe, 5*time.Millisecond)
+	cmd := exec.Command(exe, "-test.run=^TestHelperSleep$")
+	cmd.Env = append(os.Environ(), "BENCH_HELPER_SLEEP=1")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	got := w.Stop()
+	if got.Processes != 1 || got.PeakRSSKiB <= 0 {
+		t.Errorf("Watch saw %+v, want one process with a peak", got)
+	}
+}
+
+func TestHelperSleep(t *testing.T) {
+	if os.Getenv("BENCH_HELPER_SLEEP") == "" {
+		t.Skip("helper process")
+	}
+	time.Sleep(200 * time.Millisecond)
+}
+
+func TestRecorderCountsAndEvents(t *testing.T) {
+	em := emulator.New(emulator.Options{APIKey: "k"})
+	rec := NewRecorder(em)
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	call := func(method, path, body string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "k")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	rec.KeepEvents(true)
+	call("POST", "/integrations", `{"type":"Trino"}`)
+	call("GET", "/integrations/1/status", "")
+	call("GET", "/integrations/1", "")
+	call("GET", "/integrations/99", "")
+	call("POST", "/_emulator/reset", "") // control calls are not counted
+	c, ev := rec.Take()
+	if c.ByKind[KindPost] != 1 || c.ByKind[KindGetStatus] != 1 || c.ByKind[KindGetOne] != 2 || c.Total() != 4 || c.Non2xx != 1 {
+		t.Errorf("counts = %+v", c)
+	}
+	if len(ev) != 4 || ev[0].ID != "1" || ev[0].Status != "creating" || ev[1].Status != "enabled" || ev[3].Code != 404 {
+		t.Errorf("events = %+v", ev)
+	}
+	if c, ev := rec.Take(); c.Total() != 0 || len(ev) != 0 {
+		t.Errorf("Take did not start afresh: %+v %d", c, len(ev))
+	}
+}
+
+func TestAnalyzeWait(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	events := []Event{
+		{Kind: KindGetOne, ID: "3", Start: at(-5), End: at(-4), Code: 200}, // before: ignored
+		{Kind: KindPost, ID: "3", Start: at(0), End: at(1), Code: 200, Status: "creating"},
+		{Kind: KindGetStatus, ID: "3", Start: at(2), End: at(3), Code: 200, Status: "creating"},
+		{Kind: KindGetStatus, ID: "4", Start: at(500), End: at(501), Code: 200, Status: "enabled"}, // another integration
+		{Kind: KindGetStatus, ID: "3", Start: at(900), End: at(901), Code: 200, Status: "creating"},
+		{Kind: KindGetStatus, ID: "3", Start: at(1200), End: at(1201), Code: 200, Status: "enabled"},
+		{Kind: KindGetOne, ID: "3", Start: at(1202), End: at(1203), Code: 200},
+	}
+	w, err := AnalyzeWait(events, KindPost, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.ID != "3" || w.Polls != 3 || w.ReadBacks != 1 || w.Latency() != 201*time.Millisecond || !w.Met() {
+		t.Errorf("got %+v latency %s", w, w.Latency())
+	}
+	// A delete's wait ends with a 404.
+	del := []Event{
+		{Kind: KindDelete, ID: "3", Start: at(0), End: at(1), Code: 200, Status: "deleting"},
+		{Kind: KindGetStatus, ID: "3", Start: at(2), End: at(3), Code: 200, Status: "deleting"},
+		{Kind: KindGetStatus, ID: "3", Start: at(9000), End: at(11001), Code: 404},
+	}
+	w, err = AnalyzeWait(del, KindDelete, 10*time.Second)
+	if err != nil || w.Polls != 2 || w.Latency() != 1001*time.Millisecond || w.Met() {
+		t.Errorf("delete: %+v, %v (latency %s, bound %s)", w, err, w.Latency(), LatencyBound(w.Delay))
+	}
+	if _, err := AnalyzeWait(events[:3], KindPost, time.Second); err == nil {
+		t.Error("an unfinished wait was analysed")
+	}
+	if _, err := AnalyzeWait(events, KindPut, time.Second); err == nil {
+		t.Error("a missing operation was analysed")
+	}
+}
+
+func TestWaitTargets(t *testing.T) {
+	if LatencyBound(time.Second) != 500*time.Millisecond || LatencyBound(60*time.Second) != 6*time.Second {
+		t.Error("LatencyBound")
+	}
+	t0 := time.Now()
+	// 70 polls over a 60s wait is more than one a second.
+	w := WaitResult{Delay: 60 * time.Second, Requested: t0, Noticed: t0.Add(61 * time.Second), Polls: 70}
+	if w.Met() {
+		t.Error("70 polls in 61s met the rate target")
+	}
+	w.Polls = 40
+	if !w.Met() {
+		t.Error("40 polls in 61s, 1s late, missed")
+	}
+}
+
+func TestConfigsDifferOnlyInSource(t *testing.T) {
+	p, f := Config(ProviderSource), Config(FloorSource)
+	if !strings.Contains(p, `source = "immuta/immuta"`) || !strings.Contains(f, `source = "immuta/immuta-floor"`) {
+		t.Errorf("sources:\n%s\n%s", p, f)
+	}
+	if strings.Replace(f, "immuta/immuta-floor", "immuta/immuta", 1) != p {
+		t.Error("the configurations differ beyond the source")
+	}
+	if !strings.Contains(p, "bench-%05d") {
+		t.Error("the host format lost its verb")
+	}
+	rc := CLIConfig("/a", "/b")
+	if !strings.Contains(rc, `"registry.terraform.io/immuta/immuta" = "/a"`) || !strings.Contains(rc, `"registry.terraform.io/immuta/immuta-floor" = "/b"`) {
+		t.Errorf("CLI config:\n%s", rc)
+	}
+}
+
+func TestStepArgs(t *testing.T) {
+	got := strings.Join(StepUpdate.Args(300, 10), " ")
+	want := "apply -auto-approve -input=false -no-color -parallelism=10 -var n=300 -var warehouse=" + WarehouseAfter
+	if got != want {
+		t.Errorf("update args = %q, want %q", got, want)
+	}
+	if a := StepPlan.Args(1, 10); a[0] != "plan" || a[1] != "-detailed-exitcode" {
+		t.Errorf("plan args = %q", a)
+	}
+}
+
+func TestTerraformEnv(t *testing.T) {
+	env := TerraformEnv([]string{"PATH=/bin", "TF_LOG=trace", "IMMUTA_URL=x", "HOME=/h"}, "/rc", "http://e", "k")
+	joined := strings.Join(env, "\n")
+	for _, want := range []string{"PATH=/bin", "HOME=/h", "TF_CLI_CONFIG_FILE=/rc", "CHECKPOINT_DISABLE=1", "TF_VAR_immuta_url=http://e", "TF_VAR_immuta_api_key=k"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("env lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"TF_LOG", "IMMUTA_URL"} {
+		if strings.Contains(joined, bad) {
+			t.Errorf("env keeps %s", bad)
+		}
+	}
+}
+
+func TestReport(t *testing.T) {
+	run := func(s float64, kib int64) Run {
+		return Run{Wall: time.Duration(s * float64(time.Second)), Proc: ProcStats{PeakRSSKiB: kib, CPU: time.Second, Processes: 3}}
+	}
+	r := &Report{
+		Machine: []string{"nproc: 2"}, Command: "bench", Parallelism: 10, Rounds: 3,
+		Steps: []StepResult{
+			{N: 1000, Step: StepPlan, Provider: []Run{run(12, 50000), run(10, 60000), run(11, 40000)},
+				Floor: []Run{run(10, 1), run(9, 1), run(8, 1)}, Counts: Expected(StepPlan, 1000)},
+			{N: 1000, Step: StepApply, Provider: []Run{run(30, 1)}, Floor: []Run{run(10, 1)}, Counts: Expected(StepApply, 1000)},
+		},
+	}
+	s := r.Steps[0]
+	if s.ProviderWall() != 11*time.Second || s.FloorWall() != 9*time.Second || s.PeakBytes() != 60000*1024 {
+		t.Errorf("medians/peak: %s %s %d", s.ProviderWall(), s.FloorWall(), s.PeakBytes())
+	}
+	md := r.Markdown()
+	for _, want := range []string{
+		"| 1000 | plan | 11.00 s | 9.00 s | 1.22 | 1.00 s | 1.00 s | 61.4 MB | 0.0 MB | 3 |",
+		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes |",
+		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | yes |",
+		"| plan of 1000: ratio to the floor <= 1.25 | 1.22 | yes |",
+		"| apply of 1000 at zero delay: ratio to the floor <= 1.50 | 3.00 | **no** |",
+		"| provider peak memory at 1000 integrations <= 100 MB | 61.4 MB (largest step) | yes |",
+		"times are medians of 3 rounds",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	r.Steps[1].Counts.ByKind[KindGetOne]++
+	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | **no** |") {
+		t.Errorf("an unexpected count is not flagged:\n%s", r.RequestsTable())
+	}
+}
+
+func TestPerUnit(t *testing.T) {
+	for _, c := range []struct {
+		total int64
+		n     int
+		want  string
+	}{{0, 10, "0"}, {300, 300, "300 (1)"}, {450, 300, "450 (1.5)"}, {1000, 300, "1000 (3.333)"}} {
+		if got := perUnit(c.total, c.n); got != c.want {
+			t.Errorf("perUnit(%d, %d) = %q, want %q", c.total, c.n, got, c.want)
+		}
+	}
+}

@@ -115,12 +115,16 @@ func (c *terraformCLI) write(config string) {
 // apply) and returns its combined output.
 func (c *terraformCLI) run(ctx context.Context, args ...string) (string, error) {
 	c.t.Helper()
-	full := append([]string{args[0]}, "-no-color")
+	words := 1 // the command, and the subcommand of "state"
+	if args[0] == "state" {
+		words = 2
+	}
+	full := append(append([]string{}, args[:words]...), "-no-color")
 	switch args[0] {
 	case "plan", "apply", "destroy", "import", "refresh":
 		full = append(full, "-input=false")
 	}
-	full = append(full, args[1:]...)
+	full = append(full, args[words:]...)
 	cmd := exec.CommandContext(ctx, c.bin, full...)
 	cmd.Dir = c.dir
 	cmd.Env = c.env

@@ -97,27 +97,36 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 }
 
 // neverSent reports whether err proves that no byte of the request reached the
-// server: the connection could not even be opened.
+// server: the connection could not even be opened, or the TLS handshake
+// failed (the request is written only once it has succeeded).
 func neverSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return (errors.As(err, &op) && op.Op == "dial") || IsCertificateError(err) || notTLS(err)
 }
 
 // isPermanent reports transport errors that a retry cannot fix: the server's
 // certificate is not trusted, or it does not speak TLS.
 func isPermanent(err error) bool {
+	var rherr tls.RecordHeaderError
+	return errors.Is(err, errBodyTooLarge) || IsCertificateError(err) || errors.As(err, &rherr) || notTLS(err)
+}
+
+// IsCertificateError reports whether err is a failure to verify the server's
+// TLS certificate (unknown authority, wrong host name, expired, ...).
+func IsCertificateError(err error) bool {
 	var (
 		verr  *tls.CertificateVerificationError
 		uaerr x509.UnknownAuthorityError
 		herr  x509.HostnameError
 		cierr x509.CertificateInvalidError
-		rherr tls.RecordHeaderError
 	)
-	return errors.Is(err, errBodyTooLarge) ||
-		errors.As(err, &verr) || errors.As(err, &uaerr) || errors.As(err, &herr) ||
-		errors.As(err, &cierr) || errors.As(err, &rherr) ||
-		// net/http reports a plain-HTTP server only as text.
-		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+	return errors.As(err, &verr) || errors.As(err, &uaerr) || errors.As(err, &herr) || errors.As(err, &cierr)
+}
+
+// notTLS reports a plain-HTTP server answering the TLS handshake, which
+// net/http reports only as text.
+func notTLS(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // backoff returns the wait before retry number attempt+1: the server's

@@ -95,6 +95,11 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 	case client.IsForbidden(err):
 		diags.AddError("Immuta denied the request",
 			"Immuta answered 403: the API key's user needs the APPLICATION_ADMIN permission to manage integrations.")
+	case client.IsCertificateError(err):
+		diags.AddError(fmt.Sprintf("Cannot %s integration: the Immuta server's certificate is not trusted", action),
+			fmt.Sprintf("%s: %s.\n\nNothing was sent. If the tenant uses a private certificate authority, set the provider's "+
+				"ca_certificate (or %s) to its PEM certificate. insecure = true skips verification, but then anyone on the "+
+				"network path can impersonate Immuta and read the API key.", name, err, envCACertificate))
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
 			fmt.Sprintf("%s: %s. Raise the resource's timeouts.%s if Immuta needs longer.", name, err, timeoutName(action)))

@@ -16,8 +16,9 @@ import (
 const (
 	loadCount       = 200
 	loadParallelism = 20
-	// Every loadEvery429-th API request is answered 429 (Retry-After 1s), and
-	// every loadEvery409-th PUT or DELETE 409 busy.
+	// Every loadEvery429-th API request is answered 429 (without Retry-After:
+	// the client backs off 250-500ms), and every loadEvery409-th PUT or DELETE
+	// 409 busy.
 	loadEvery429 = 7
 	loadEvery409 = 5
 )
@@ -35,7 +36,7 @@ func TestAccLoad(t *testing.T) {
 	built := time.Since(began)
 
 	srv := startEmulator(t)
-	srv.Emulator.AddFault(emulator.FaultRule{Every: loadEvery429, Action: emulator.FaultAction{Status: 429, RetryAfter: 1}})
+	srv.Emulator.AddFault(emulator.FaultRule{Every: loadEvery429, Action: emulator.FaultAction{Status: 429}})
 	for _, method := range []string{"PUT", "DELETE"} {
 		srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: "/integrations/*", Every: loadEvery409, Action: emulator.FaultAction{
 			Status: 409, Message: "Unable to edit integration in current state migrating.",

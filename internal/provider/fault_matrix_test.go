@@ -171,15 +171,10 @@ func matrixRequest(op, id string) (method, path string) {
 	return "GET", "/integrations/" + id
 }
 
-// matrixBaseline is how many requests of its kind an operation's step sends
-// when nothing goes wrong: a refresh step refreshes, then plans (and reads
-// again).
-func matrixBaseline(op string) int {
-	if op == "refresh" {
-		return 2
-	}
-	return 1
-}
+// matrixBaseline is how many requests of its kind an operation sends when
+// nothing goes wrong, up to where the log is taken: the faulted step's checks
+// (before its follow-up plan) or the next step.
+func matrixBaseline(string) int { return 1 }
 
 func matrixProviderConfig(srv *emulator.Server) string {
 	return fmt.Sprintf(`
@@ -452,28 +447,42 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 		return nil
 	}
 
-	var faulted resource.TestStep
-	switch op {
-	case "refresh":
-		faulted = resource.TestStep{PreConfig: arm, RefreshState: true,
-			Check: resource.ComposeTestCheckFunc(recordStatus, stateMatchesImmuta(srv, true))}
+	// A run that succeeds is checked at once, and the plan that follows it
+	// must be empty; a run that fails is followed by an apply that converges.
+	success := want.err == nil
+	checks := []resource.TestCheckFunc{recordStatus, stateMatchesImmuta(srv, true)}
+	if success {
+		checks = append(checks, func(*terraform.State) error { disarm(); return nil })
+	}
+	faulted := resource.TestStep{PreConfig: arm, Check: resource.ComposeTestCheckFunc(checks...)}
+	switch {
+	case op == "refresh":
+		faulted.RefreshState = true
+		if success {
+			faulted.RefreshPlanChecks.PostRefresh = []plancheck.PlanCheck{recordNextAction{obs}}
+		}
 	default:
-		faulted = resource.TestStep{PreConfig: arm, Config: after,
-			Check: resource.ComposeTestCheckFunc(recordStatus, stateMatchesImmuta(srv, true))}
+		faulted.Config = after
+		if success {
+			faulted.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{recordNextAction{obs}}
+		}
 	}
 	steps := []resource.TestStep{}
 	if op != "create" {
 		steps = append(steps, resource.TestStep{Config: before, Check: ids.record(resourceAddress)})
 	}
-	steps = append(steps, faulted, resource.TestStep{ // the next apply converges
-		PreConfig: disarm,
-		Config:    after,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply:             []plancheck.PlanCheck{recordNextAction{obs}},
-			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-		Check: stateMatchesImmuta(srv, true),
-	})
+	steps = append(steps, faulted)
+	if !success {
+		steps = append(steps, resource.TestStep{ // the next apply converges
+			PreConfig: disarm,
+			Config:    after,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{recordNextAction{obs}},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: stateMatchesImmuta(srv, true),
+		})
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -602,9 +611,9 @@ of the integration for refresh). The provider runs with ` + "`request_timeout = 
 This file is generated from the test run: ` + "`UPDATE_FAULT_MATRIX=1 TF_ACC=1 go test ./internal/provider -run TestAccFaultMatrix`" + `
 rewrites it, and ` + "`make test`" + ` fails when a cell of a run differs from it.
 
-Every cell also asserts that, after the faulted run and after the next apply, the integrations in the state
-are exactly those in Immuta, with the same values (no duplicate, no orphan), that the next apply leaves an
-empty plan, and that destroy leaves nothing behind.
+Every cell also asserts that the integrations in the state are exactly those in Immuta, with the same values
+(no duplicate, no orphan): after the faulted run when it succeeded, and after the next apply when it failed;
+that the plan that follows is empty (the run converged); and that destroy leaves nothing behind.
 
 `)
 	b.WriteString("| fault |")

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -19,27 +18,6 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
-
-// dataSourceClient is the client the provider hands its data sources.
-func dataSourceClient(req datasource.ConfigureRequest, diags *diag.Diagnostics) *client.Client {
-	if req.ProviderData == nil {
-		return nil // the provider is not configured yet (validation)
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *client.Client, got %T", req.ProviderData))
-		return nil
-	}
-	return c
-}
-
-func dataSourceConfigured(c *client.Client, diags *diag.Diagnostics) bool {
-	if c == nil {
-		diags.AddError("Provider not configured", "The Immuta provider has no client; check the provider configuration (url and api_key).")
-		return false
-	}
-	return true
-}
 
 // blockNames lists the type blocks, in the documentation's order.
 func blockNames() []string {

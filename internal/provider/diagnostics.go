@@ -142,7 +142,7 @@ func createErrorDiagnostics(t *integrationtype.Type, name string, err error) dia
 	return apiErrorDiagnostics(t, name, "create", err)
 }
 
-func updateErrorDiagnostics(t *integrationtype.Type, name string, err error, timeout time.Duration) diag.Diagnostics {
+func updateErrorDiagnostics(t *integrationtype.Type, name string, err error) diag.Diagnostics {
 	if attrs, ok := client.NonEditableAttributes(err); ok {
 		var diags diag.Diagnostics
 		for _, a := range attrs {
@@ -156,23 +156,7 @@ func updateErrorDiagnostics(t *integrationtype.Type, name string, err error, tim
 		}
 		return diags
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		var diags diag.Diagnostics
-		diags.AddError("Timed out waiting to update integration",
-			fmt.Sprintf("%s stayed busy for %s: %s. Raise timeouts.update if Immuta needs longer.", name, timeout, err))
-		return diags
-	}
 	return apiErrorDiagnostics(t, name, "update", err)
-}
-
-func deleteErrorDiagnostics(t *integrationtype.Type, name string, err error, timeout time.Duration) diag.Diagnostics {
-	if errors.Is(err, context.DeadlineExceeded) {
-		var diags diag.Diagnostics
-		diags.AddError("Timed out waiting to delete integration",
-			fmt.Sprintf("%s stayed busy for %s: %s. Raise timeouts.delete if Immuta needs longer.", name, timeout, err))
-		return diags
-	}
-	return apiErrorDiagnostics(t, name, "delete", err)
 }
 
 func fieldByJSON(t *integrationtype.Type, jsonName string) (string, bool) {

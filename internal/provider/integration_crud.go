@@ -26,7 +26,7 @@ import (
 const lostAnswerAttempts = 3
 
 func (r *integrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
@@ -35,10 +35,9 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
-	var autoBootstrap types.Bool
-	var to timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	op, d := readOperation(ctx, req.Plan.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	autoBootstrap, to := op.autoBootstrap, op.timeouts
 	timeout, d := to.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
@@ -146,24 +145,21 @@ func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype
 }
 
 func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	var id types.String
-	var autoBootstrap types.Bool
-	var to timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	op, d := readOperation(ctx, req.State.GetAttribute)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := "Immuta integration " + id.ValueString()
+	autoBootstrap, to := op.autoBootstrap, op.timeouts
+	name := "Immuta integration " + op.id
 	prior, priorBlock, known := typeBlock(ctx, req.State.GetAttribute)
 	if known {
-		name = describe(prior, prior.HostKeyOf(prior.APIConfig(priorBlock, types.ObjectNull(prior.AttrTypes()))), id.ValueString())
+		name = describe(prior, blockHost(prior, priorBlock), op.id)
 	}
-	obj, err := r.client.GetIntegration(ctx, id.ValueString())
+	obj, err := r.client.GetIntegration(ctx, op.id)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Integration no longer exists",
 			fmt.Sprintf("%s was not found; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", name))
@@ -196,7 +192,7 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *integrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
@@ -204,12 +200,9 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
-	var id types.String
-	var autoBootstrap types.Bool
-	var to timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	op, d := readOperation(ctx, req.Plan.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
 	timeout, d := to.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
@@ -220,24 +213,24 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 
 	if !t.HasConfig {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
-		r.updateTrino(ctx, req, resp, id.ValueString(), planBlock, autoBootstrap, to)
+		r.updateTrino(ctx, req, resp, id, planBlock, autoBootstrap, to)
 		return
 	}
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
-	name := describe(t, hostOf(t, payload), id.ValueString())
+	name := describe(t, hostOf(t, payload), id)
 	// On failure Immuta keeps (or rolls back to) the previous configuration,
 	// and so does the state.
 	resp.State.Raw = req.State.Raw.Copy()
 
-	err := r.whenIdle(ctx, id.ValueString(), func() error {
-		_, err := r.client.UpdateIntegration(ctx, id.ValueString(), payload)
+	err := r.whenIdle(ctx, id, func() error {
+		_, err := r.client.UpdateIntegration(ctx, id, payload)
 		return err
 	})
 	if err != nil {
-		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err, timeout)...)
+		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err)...)
 		return
 	}
-	status, err := r.client.WaitForStatus(ctx, id.ValueString(), client.WaitOptions{})
+	status, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{})
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "update", err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
@@ -245,7 +238,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
 
-	obj, err := r.client.GetIntegration(ctx, id.ValueString())
+	obj, err := r.client.GetIntegration(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the updated integration", fmt.Sprintf("%s was updated, but reading it back failed: %s", name, err))
 		return
@@ -256,19 +249,16 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	t, stateBlock, ok := typeBlock(ctx, req.State.GetAttribute)
 	if !ok {
 		return
 	}
-	var id types.String
-	var autoBootstrap types.Bool
-	var to timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	op, d := readOperation(ctx, req.State.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
 	timeout, d := to.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
@@ -277,24 +267,24 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	name := describe(t, t.HostKeyOf(t.APIConfig(stateBlock, types.ObjectNull(t.AttrTypes()))), id.ValueString())
-	body, diags := deleteRequest(t, id.ValueString(), autoBootstrap.ValueBool(), stateBlock)
+	name := describe(t, blockHost(t, stateBlock), id)
+	body, diags := deleteRequest(t, id, autoBootstrap.ValueBool(), stateBlock)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.whenIdle(ctx, id.ValueString(), func() error {
-		_, err := r.client.DeleteIntegration(ctx, id.ValueString(), body)
+	err := r.whenIdle(ctx, id, func() error {
+		_, err := r.client.DeleteIntegration(ctx, id, body)
 		return err
 	})
 	if client.IsNotFound(err) {
 		return // already gone: that is what delete wants
 	}
 	if err != nil {
-		resp.Diagnostics.Append(deleteErrorDiagnostics(t, name, err, timeout)...)
+		resp.Diagnostics.Append(apiErrorDiagnostics(t, name, "delete", err)...)
 		return
 	}
-	if _, err := r.client.WaitForStatus(ctx, id.ValueString(), client.WaitOptions{UntilGone: true}); err != nil {
+	if _, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{UntilGone: true}); err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "delete", err, timeout)...)
 	}
 }
@@ -336,14 +326,6 @@ func (r *integrationResource) recordFailure(ctx context.Context, state *tfsdk.St
 	}
 }
 
-func (r *integrationResource) configured(diags *diag.Diagnostics) bool {
-	if r.client == nil {
-		diags.AddError("Provider not configured", "The Immuta provider has no client; check the provider configuration (url and api_key).")
-		return false
-	}
-	return true
-}
-
 // describe names an integration in messages: type, host and ID.
 func describe(t *integrationtype.Type, host, id string) string {
 	s := t.DisplayName + " integration"
@@ -376,3 +358,29 @@ func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.
 }
 
 var _ = time.Second
+
+// operation is what every operation reads besides the type block.
+type operation struct {
+	id            string
+	autoBootstrap types.Bool
+	timeouts      timeouts.Value
+}
+
+func readOperation(ctx context.Context, get getter) (operation, diag.Diagnostics) {
+	var op operation
+	var id types.String
+	var diags diag.Diagnostics
+	diags.Append(get(ctx, path.Root("id"), &id)...)
+	diags.Append(get(ctx, path.Root("auto_bootstrap"), &op.autoBootstrap)...)
+	diags.Append(get(ctx, path.Root("timeouts"), &op.timeouts)...)
+	op.id = id.ValueString()
+	return op, diags
+}
+
+// blockHost is the host key of a type block, for messages.
+func blockHost(t *integrationtype.Type, block types.Object) string {
+	if len(t.HostKey) == 0 {
+		return ""
+	}
+	return t.HostKeyOf(t.APIConfig(block, types.ObjectNull(t.AttrTypes())))
+}

@@ -89,7 +89,7 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := dataSourceClient(req, &resp.Diagnostics); c != nil {
+	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
 		d.client = c
 	}
 }
@@ -126,7 +126,7 @@ func (d *integrationDataSource) ValidateConfig(ctx context.Context, req datasour
 }
 
 func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !dataSourceConfigured(d.client, &resp.Diagnostics) {
+	if !requireClient(d.client, &resp.Diagnostics) {
 		return
 	}
 	var id, typ, host types.String

@@ -105,15 +105,9 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 }
 
 func (r *integrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
+		r.client = c
 	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *client.Client, got %T", req.ProviderData))
-		return
-	}
-	r.client = c
 }
 
 func (r *integrationResource) ConfigValidators(context.Context) []resource.ConfigValidator {

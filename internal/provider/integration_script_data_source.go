@@ -99,7 +99,7 @@ func (d *integrationScriptDataSource) Schema(_ context.Context, _ datasource.Sch
 }
 
 func (d *integrationScriptDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := dataSourceClient(req, &resp.Diagnostics); c != nil {
+	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
 		d.client = c
 	}
 }
@@ -203,7 +203,7 @@ func initialCreateTypes() string {
 }
 
 func (d *integrationScriptDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !dataSourceConfigured(d.client, &resp.Diagnostics) {
+	if !requireClient(d.client, &resp.Diagnostics) {
 		return
 	}
 	c, diags := readScriptConfig(ctx, req.Config.GetAttribute)

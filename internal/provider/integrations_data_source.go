@@ -81,13 +81,13 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *integrationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := dataSourceClient(req, &resp.Diagnostics); c != nil {
+	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
 		d.client = c
 	}
 }
 
 func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !dataSourceConfigured(d.client, &resp.Diagnostics) {
+	if !requireClient(d.client, &resp.Diagnostics) {
 		return
 	}
 	var typ, status types.String

@@ -248,6 +248,29 @@ func (p *immutaProvider) DataSources(_ context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{NewIntegrationDataSource, NewIntegrationsDataSource, NewIntegrationScriptDataSource}
 }
 
+// clientFrom is the client the provider hands its resources and data
+// sources; nil while the provider is not configured yet (validation).
+func clientFrom(providerData any, diags *diag.Diagnostics) *client.Client {
+	if providerData == nil {
+		return nil
+	}
+	c, ok := providerData.(*client.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *client.Client, got %T", providerData))
+		return nil
+	}
+	return c
+}
+
+// requireClient reports whether the provider handed over a client.
+func requireClient(c *client.Client, diags *diag.Diagnostics) bool {
+	if c == nil {
+		diags.AddError("Provider not configured", "The Immuta provider has no client; check the provider configuration (url and api_key).")
+		return false
+	}
+	return true
+}
+
 // durationValidator checks a Go duration string at plan time.
 type durationValidator struct{}
 

@@ -33,12 +33,13 @@ import (
 const (
 	faultMatrixFile = "FAULT_MATRIX.md"
 	// The request timeout of the matrix's provider, and a hang past it.
-	matrixRequestTimeout = 2 * time.Second
-	matrixHang           = 3 * time.Second
-	// The lost create that lands late: it is handled after the lookup
-	// (right after the timeout) and before the slowed re-post.
-	matrixLateHang   = 2500 * time.Millisecond
-	matrixLateRepost = time.Second
+	matrixRequestTimeout = 3 * time.Second
+	matrixHang           = 4500 * time.Millisecond
+	// The lost create that lands late: it is handled a second after the
+	// timeout, after the lookup, and a second before the slowed re-post, which
+	// is answered a second before its own timeout.
+	matrixLateHang   = 4 * time.Second
+	matrixLateRepost = 2 * time.Second
 	// How long an integration stays busy after the first 409 it causes.
 	matrixBusyFor = time.Second
 )
@@ -114,8 +115,8 @@ var matrixFaults = []matrixFault{
 	{
 		// The lost request lands after the provider has looked for it and
 		// before its re-post: the re-post is answered 409 "already exists".
-		key: "late-create", label: fmt.Sprintf("create hangs %s past request_timeout, lands between the lookup and a re-post slowed by %s",
-			matrixLateHang, matrixLateRepost),
+		key: "late-create", label: fmt.Sprintf("create hangs %s (request_timeout %s) and lands between the lookup and a re-post slowed by %s",
+			matrixLateHang, matrixRequestTimeout, matrixLateRepost),
 		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateHang} },
 		then: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateRepost} },
 		hang: true,

@@ -85,7 +85,8 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 // created the integration, so before sending it again the provider looks
 // for an integration of the same type on the same host and adopts it; and
 // when the lost POST lands only after that lookup, so that the next POST is
-// answered 409 "already exists", it adopts the integration that names.
+// answered 409 "already exists" (or 400 "previously failed to create"), it
+// adopts the integration that answer names.
 func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationtype.Type, payload client.Payload, name string) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	host := hostOf(t, payload)
@@ -102,7 +103,7 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 			}
 			return created, diags
 		}
-		if id, ok := client.AlreadyExistsID(err); ok && attempt > 1 {
+		if id, ok := madeByLostRequest(err); ok && attempt > 1 {
 			// The request whose answer was lost landed after the lookup below:
 			// the integration on this host is the one it made.
 			if found, gerr := r.client.GetIntegration(ctx, id); gerr == nil && found != nil && found.ID != "" {
@@ -120,6 +121,17 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 			return found, diags
 		}
 	}
+}
+
+// madeByLostRequest reads the ID of the integration that a re-post found on
+// its host: 409 "already exists", or 400 "previously failed to create" when
+// the lost request's create failed on the platform (the integration is then
+// adopted in createError, and left tainted like any failed create).
+func madeByLostRequest(err error) (string, bool) {
+	if id, ok := client.AlreadyExistsID(err); ok {
+		return id, true
+	}
+	return client.PreviouslyFailedID(err)
 }
 
 // findByHost returns the integration of type t on host, if there is one.

@@ -124,6 +124,20 @@ var matrixFaults = []matrixFault{
 		na:   "n/a: only a create is looked up before it is sent again",
 	},
 	{
+		// The same, and the lost create fails on the platform: the re-post is
+		// answered 400 "previously failed to create".
+		key: "late-create-error", label: "the same late create, which then ends in createError",
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Hang: matrixLateHang, Outcome: "createError", Validation: matrixValidation}
+		},
+		then: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateRepost} },
+		hang: true,
+		want: map[string]matrixExpect{
+			"create": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration create failed \(createError\)`, "replace"),
+		},
+		na: "n/a: only a create is looked up before it is sent again",
+	},
+	{
 		key: "busy", label: fmt.Sprintf("409 busy: integration migrating/editing, until %s after the first 409", matrixBusyFor),
 		busy: true,
 		want: map[string]matrixExpect{"update": succeeds(), "delete": succeeds(), "refresh": succeeds()},

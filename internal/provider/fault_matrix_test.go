@@ -470,13 +470,12 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 		checks = append(checks, func(*terraform.State) error { disarm(); return nil })
 	}
 	faulted := resource.TestStep{PreConfig: arm, Check: resource.ComposeTestCheckFunc(checks...)}
-	switch {
-	case op == "refresh":
+	if op == "refresh" {
 		faulted.RefreshState = true
 		if success {
 			faulted.RefreshPlanChecks.PostRefresh = []plancheck.PlanCheck{recordNextAction{obs}}
 		}
-	default:
+	} else {
 		faulted.Config = after
 		if success {
 			faulted.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{recordNextAction{obs}}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ type Workspace struct {
 	Binary    string   // the provider executable terraform starts (watched in /proc)
 	// Parallelism is terraform's -parallelism.
 	Parallelism int
+	// ProfileDir, when set, is where profiled builds (cmd/profiledprovider)
+	// write their profiles, in a subdirectory per size and step.
+	ProfileDir string
 }
 
 // NewWorkspace writes the configuration for source into dir.
@@ -167,6 +171,13 @@ func (w *Workspace) Run(ctx context.Context, s Step, n int) (Run, error) {
 	args := s.Args(n, w.Parallelism)
 	cmd := exec.CommandContext(ctx, w.Terraform, args...)
 	cmd.Dir, cmd.Env = w.Dir, w.Env
+	if w.ProfileDir != "" {
+		dir := filepath.Join(w.ProfileDir, fmt.Sprintf("n%d-%s", n, s))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return Run{}, err
+		}
+		cmd.Env = append(slices.Clip(w.Env), "BENCH_PPROF_DIR="+dir)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

@@ -48,6 +48,8 @@ type options struct {
 	out         string
 	terraform   string
 	keep        bool
+	pprof       string
+	modfile     string
 }
 
 func main() {
@@ -60,6 +62,8 @@ func main() {
 	flag.StringVar(&o.out, "o", "", "also write the report to this file")
 	flag.StringVar(&o.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, states)")
+	flag.StringVar(&o.modfile, "modfile", "", "build both providers with this go.mod (go build -modfile), e.g. one with a replace directive to try a patched dependency")
+	flag.StringVar(&o.pprof, "pprof", "", "run profiled builds (cmd/profiledprovider) that write CPU and heap profiles to this directory; their times are not the benchmark's")
 	flag.Parse()
 
 	var err error
@@ -137,11 +141,23 @@ func run(ctx context.Context, o options) error {
 		binary: filepath.Join(tmp, "provider", benchmark.ProviderBinary),
 		floor:  filepath.Join(tmp, "floor", benchmark.FloorBinary)}
 	logf("building the provider and the floor provider")
-	for _, build := range [][2]string{{b.binary, "."}, {b.floor, "./internal/benchmark/floorprovider"}} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", build[0], build[1])
+	builds := [][]string{{"-o", b.binary, "."}, {"-o", b.floor, "./internal/benchmark/floorprovider"}}
+	if o.pprof != "" {
+		if o.pprof, err = filepath.Abs(o.pprof); err != nil {
+			return err
+		}
+		logf("profiled builds: profiles go to %s", o.pprof)
+		profiled := "./internal/benchmark/cmd/profiledprovider"
+		builds = [][]string{{"-o", b.binary, profiled}, {"-o", b.floor, "-ldflags", "-X main.which=floor", profiled}}
+	}
+	for _, args := range builds {
+		if o.modfile != "" {
+			args = append([]string{"-modfile", o.modfile}, args...)
+		}
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build"}, args...)...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = repo, os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build %s: %w", build[1], err)
+			return fmt.Errorf("go build %s: %w", args[len(args)-1], err)
 		}
 	}
 
@@ -210,6 +226,10 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 		floor, err := benchmark.NewWorkspace(b.terraform, filepath.Join(dir, "floor"), benchmark.FloorSource, b.floor, b.env, b.opts.parallelism)
 		if err != nil {
 			return nil, err
+		}
+		if b.opts.pprof != "" {
+			prov.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "provider")
+			floor.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "floor")
 		}
 		for i, s := range benchmark.Steps {
 			r := &results[i]

@@ -1,7 +1,14 @@
 // Copyright (c) The terraform-provider-immuta authors
 // SPDX-License-Identifier: MPL-2.0
 
-package main
+// Package floor is the benchmark's floor provider: an immuta_integration
+// resource with the real resource's schema (built from the same
+// integrationtype tables) that makes no API call. Create fills in the
+// computed values from the plan, Read returns the state, Update copies the
+// plan and Delete does nothing. Running the same Terraform configuration
+// against it measures what Terraform and the plugin framework cost by
+// themselves. Its command is ../floorprovider.
+package floor
 
 import (
 	"context"
@@ -22,6 +29,10 @@ import (
 
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
+
+// Address is the floor provider's source address: the benchmark's
+// configurations differ from the real provider's only in required_providers.
+const Address = "registry.terraform.io/immuta/immuta-floor"
 
 // New returns the floor provider.
 func New() provider.Provider { return floorProvider{} }

@@ -1,7 +1,7 @@
 // Copyright (c) The terraform-provider-immuta authors
 // SPDX-License-Identifier: MPL-2.0
 
-package main
+package floor
 
 import (
 	"context"

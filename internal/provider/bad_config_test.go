@@ -197,6 +197,10 @@ var badConfigs = []badConfig{
 	{name: "port 0", resource: typeBody("snowflake", badSnowflake.with("port", "0")), err: `snowflake\.port value must be between 1 and 65535`},
 	{name: "port 70000", resource: typeBody("databricks", badDatabricks.with("port", "70000")), err: `databricks\.port value must be between 1 and 65535`},
 	{name: "negative port", resource: typeBody("s3", badS3.with("port", "-1")), err: `s3\.port value must be between 1 and 65535`},
+	// Caught by the framework while reading the nested attribute, with its generic "Configuration Read
+	// Error" (which calls it a provider bug); the source snippet shows the attribute.
+	{name: "fractional port", resource: typeBody("snowflake", badSnowflake.with("port", "443.5")),
+		err: `port = 443\.5.*443\.5\S* is not an integer`},
 
 	// AWS: ARNs, S3 paths, account IDs, regions.
 	{name: "role ARN with a short account", resource: typeBody("s3", badS3.with("aws_location_role", `"arn:aws:iam::1234:role/immuta"`)),

@@ -414,12 +414,11 @@ type errorCapture struct {
 	missing   []string
 }
 
-func (c *errorCapture) expect(pattern string) func() {
-	return func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.expecting = regexp.MustCompile(`(?s)` + pattern)
-	}
+// expect lets the next error matching pattern pass.
+func (c *errorCapture) expect(pattern string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expecting = regexp.MustCompile(`(?s)` + pattern)
 }
 
 // settled checks, at the step after a failing one, that it did fail.
@@ -511,7 +510,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
 						Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
 					}})
-					captured.expect(`Cannot create integration: validation failed`)()
+					captured.expect(`Cannot create integration: validation failed`)
 				},
 				Config: secretsConfig(srv, 2, true, false),
 			},
@@ -521,7 +520,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 					srv.Emulator.AddFault(emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
 						Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
 					}})
-					captured.expect(`Cannot delete integration: validation failed`)()
+					captured.expect(`Cannot delete integration: validation failed`)
 				},
 				Config: secretsConfig(srv, 2, false, true),
 			},

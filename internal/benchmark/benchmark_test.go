@@ -238,7 +238,7 @@ func TestReport(t *testing.T) {
 	}
 	md := r.Markdown()
 	for _, want := range []string{
-		"| 1000 | plan | 11.00 s | 9.00 s | 1.22 | 1.00 s | 1.00 s | 61.4 MB | 0.0 MB | 3 |",
+		"| 1000 | plan | 11.00 s | 9.00 s | 1.22 | 1.00 s | 1.00 s | 0.00 s | 61.4 MB | 0.0 MB | 3 |",
 		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes |",
 		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | yes |",
 		"| plan of 1000: ratio to the floor <= 1.25 | 1.22 | yes |",

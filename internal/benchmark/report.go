@@ -54,6 +54,14 @@ func medianCPU(runs []Run) time.Duration {
 	return medianWall(c)
 }
 
+func medianSelfCPU(runs []Run) time.Duration {
+	c := make([]Run, len(runs))
+	for i, r := range runs {
+		c[i] = Run{Wall: r.SelfCPU}
+	}
+	return medianWall(c)
+}
+
 func peak(runs []Run) int64 {
 	var p int64
 	for _, r := range runs {
@@ -163,7 +171,7 @@ func (t *table) String() string {
 
 // TimesTable: wall time provider vs floor, the ratio, CPU and peak memory.
 func (r *Report) TimesTable() string {
-	t := table{head: []string{"N", "step", "provider", "floor", "ratio", "provider CPU", "floor CPU",
+	t := table{head: []string{"N", "step", "provider", "floor", "ratio", "provider CPU", "floor CPU", "emulator CPU",
 		"provider peak RSS", "floor peak RSS", "provider processes"}}
 	for _, s := range r.Steps {
 		procs := 0
@@ -171,7 +179,7 @@ func (r *Report) TimesTable() string {
 			procs = s.Provider[0].Proc.Processes
 		}
 		t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
-			fmt.Sprintf("%.2f", s.Ratio()), seconds(medianCPU(s.Provider)), seconds(medianCPU(s.Floor)),
+			fmt.Sprintf("%.2f", s.Ratio()), seconds(medianCPU(s.Provider)), seconds(medianCPU(s.Floor)), seconds(medianSelfCPU(s.Provider)),
 			megabytes(peak(s.Provider)), megabytes(peak(s.Floor)), strconv.Itoa(procs))
 	}
 	return t.String()

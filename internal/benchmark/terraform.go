@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -160,9 +161,12 @@ func (s Step) Args(n, parallelism int) []string {
 
 // Run is the outcome of one terraform command.
 type Run struct {
-	Wall   time.Duration
-	Proc   ProcStats
-	Output []byte
+	Wall time.Duration
+	Proc ProcStats
+	// SelfCPU is the CPU time of this process (the emulator, and the
+	// recorder and watcher) during the run: the API's share of the machine.
+	SelfCPU time.Duration
+	Output  []byte
 }
 
 // Run runs one step and watches the provider processes terraform starts.
@@ -180,13 +184,13 @@ func (w *Workspace) Run(ctx context.Context, s Step, n int) (Run, error) {
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
+	start, startCPU := time.Now(), selfCPU()
 	if err := cmd.Start(); err != nil {
 		return Run{}, err
 	}
 	watch := Watch(cmd.Process.Pid, w.Binary, 20*time.Millisecond)
 	err := cmd.Wait()
-	r := Run{Wall: time.Since(start), Proc: watch.Stop(), Output: out.Bytes()}
+	r := Run{Wall: time.Since(start), Proc: watch.Stop(), SelfCPU: selfCPU() - startCPU, Output: out.Bytes()}
 	if err != nil {
 		var exit *exec.ExitError
 		if s == StepPlan && errors.As(err, &exit) && exit.ExitCode() == 2 {
@@ -225,4 +229,13 @@ func TerraformEnv(base []string, cliConfig, url, apiKey string) []string {
 		"TF_VAR_immuta_url="+url,
 		"TF_VAR_immuta_api_key="+apiKey,
 	)
+}
+
+// selfCPU is the user+system CPU time of this process so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -34,6 +34,15 @@ type lifecycleCase struct {
 	ignoreOnImport []string
 }
 
+// importIgnore lists what an import cannot read back: the secrets and the timeouts.
+func (tc lifecycleCase) importIgnore() []string {
+	ignore := []string{"timeouts"}
+	for _, a := range tc.ignoreOnImport {
+		ignore = append(ignore, tc.block+"."+a)
+	}
+	return ignore
+}
+
 func integrationConfig(srv *emulator.Server, block, body, autoBootstrap string) string {
 	ab := ""
 	if autoBootstrap != "" {
@@ -294,10 +303,7 @@ func TestAccIntegration_lifecycle(t *testing.T) {
 		t.Run(tc.block, func(t *testing.T) {
 			srv := startEmulator(t)
 			ids := &idRecorder{}
-			ignore := []string{"timeouts"}
-			for _, a := range tc.ignoreOnImport {
-				ignore = append(ignore, tc.block+"."+a)
-			}
+			ignore := tc.importIgnore()
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { accPreCheck(t) },
 				ProtoV6ProviderFactories: testProviders,
@@ -373,10 +379,7 @@ func TestAccIntegration_fullConfiguration(t *testing.T) {
 	for _, tc := range lifecycleCases {
 		t.Run(tc.block, func(t *testing.T) {
 			srv := startEmulator(t)
-			ignore := []string{"timeouts"}
-			for _, a := range tc.ignoreOnImport {
-				ignore = append(ignore, tc.block+"."+a)
-			}
+			ignore := tc.importIgnore()
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { accPreCheck(t) },
 				ProtoV6ProviderFactories: testProviders,

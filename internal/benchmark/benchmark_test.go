@@ -175,6 +175,15 @@ func TestWaitTargets(t *testing.T) {
 	if !w.Met() {
 		t.Error("40 polls in 61s, 1s late, missed")
 	}
+	// A 10s wait is judged on its latency only.
+	short := WaitResult{Delay: 10 * time.Second, Requested: t0, Noticed: t0.Add(10*time.Second + 900*time.Millisecond), Polls: 26}
+	if !short.Met() {
+		t.Error("a 10s wait noticed within 1s missed")
+	}
+	short.Noticed = short.Noticed.Add(200 * time.Millisecond)
+	if short.Met() {
+		t.Error("a 10s wait noticed 1.1s late met the target")
+	}
 }
 
 func TestConfigsDifferOnlyInSource(t *testing.T) {

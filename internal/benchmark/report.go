@@ -269,7 +269,7 @@ func (r *Report) TargetsTable() string {
 				met++
 			}
 		}
-		t.add("waits: end noticed within max(0.5 s, 10 %); <= 1 status request/s on long waits",
+		t.add(fmt.Sprintf("waits: end noticed within max(0.5 s, 10 %%); <= 1 status request/s on long waits (%s and more)", LongWait),
 			fmt.Sprintf("%d of %d operations", met, len(r.Waits)), yesNo(met == len(r.Waits)))
 	}
 	return t.String()

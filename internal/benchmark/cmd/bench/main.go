@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,11 +51,12 @@ type options struct {
 	keep        bool
 	pprof       string
 	modfile     string
+	steps       []benchmark.Step
 }
 
 func main() {
 	var o options
-	var sizes, waits string
+	var sizes, waits, steps string
 	flag.StringVar(&sizes, "n", "100,300,1000", "comma-separated numbers of integrations (empty: skip the throughput benchmark)")
 	flag.StringVar(&waits, "waits", "1s,10s,60s", "comma-separated transition delays for the waiting benchmark (empty: skip it)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism, for both providers")
@@ -62,6 +64,7 @@ func main() {
 	flag.StringVar(&o.out, "o", "", "also write the report to this file")
 	flag.StringVar(&o.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, states)")
+	flag.StringVar(&steps, "steps", "apply,plan,update,destroy", "the steps to run, in this order (apply first and destroy last, so that each size starts and ends empty)")
 	flag.StringVar(&o.modfile, "modfile", "", "build both providers with this go.mod (go build -modfile), e.g. one with a replace directive to try a patched dependency")
 	flag.StringVar(&o.pprof, "pprof", "", "run profiled builds (cmd/profiledprovider) that write CPU and heap profiles to this directory; their times are not the benchmark's")
 	flag.Parse()
@@ -69,6 +72,9 @@ func main() {
 	var err error
 	if o.sizes, err = parseList(sizes, strconv.Atoi); err == nil {
 		o.waits, err = parseList(waits, time.ParseDuration)
+	}
+	if err == nil {
+		o.steps, err = parseSteps(steps)
 	}
 	if err == nil && (o.parallelism < 1 || o.rounds < 1) {
 		err = errors.New("-parallelism and -rounds must be at least 1")
@@ -96,6 +102,28 @@ func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 			return nil, fmt.Errorf("bad list item %q: %w", f, err)
 		}
 		out = append(out, v)
+	}
+	return out, nil
+}
+
+// parseSteps checks a -steps list: known steps, in benchmark order, from
+// apply to destroy.
+func parseSteps(s string) ([]benchmark.Step, error) {
+	names, _ := parseList(s, func(x string) (string, error) { return x, nil })
+	var out []benchmark.Step
+	next := 0
+	for _, n := range names {
+		i := slices.Index(benchmark.Steps, benchmark.Step(n))
+		if i < 0 {
+			return nil, fmt.Errorf("unknown step %q (steps: apply, plan, update, destroy)", n)
+		}
+		if i < next {
+			return nil, fmt.Errorf("step %q is out of order (apply, plan, update, destroy)", n)
+		}
+		out, next = append(out, benchmark.Step(n)), i+1
+	}
+	if len(out) > 0 && (out[0] != benchmark.StepApply || out[len(out)-1] != benchmark.StepDestroy) {
+		return nil, errors.New("-steps must start with apply and end with destroy")
 	}
 	return out, nil
 }
@@ -213,8 +241,8 @@ func run(ctx context.Context, o options) error {
 // alternating which one goes first from round to round.
 func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, error) {
 	b.em.SetTransitionDelay(0)
-	results := make([]benchmark.StepResult, len(benchmark.Steps))
-	for i, s := range benchmark.Steps {
+	results := make([]benchmark.StepResult, len(b.opts.steps))
+	for i, s := range b.opts.steps {
 		results[i] = benchmark.StepResult{N: n, Step: s}
 	}
 	for round := range b.opts.rounds {
@@ -231,7 +259,7 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 			prov.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "provider")
 			floor.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "floor")
 		}
-		for i, s := range benchmark.Steps {
+		for i, s := range b.opts.steps {
 			r := &results[i]
 			runFloor := func() error {
 				run, err := floor.Run(ctx, s, n)

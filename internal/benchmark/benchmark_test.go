@@ -92,7 +92,9 @@ func TestHelperSleep(t *testing.T) {
 func TestRecorderCountsAndEvents(t *testing.T) {
 	em := emulator.New(emulator.Options{APIKey: "k"})
 	rec := NewRecorder(em)
-	srv := httptest.NewServer(rec)
+	srv := httptest.NewUnstartedServer(rec)
+	srv.Config.ConnState = rec.ConnState
+	srv.Start()
 	defer srv.Close()
 	call := func(method, path, body string) {
 		t.Helper()
@@ -113,7 +115,7 @@ func TestRecorderCountsAndEvents(t *testing.T) {
 	call("GET", "/integrations/99", "")
 	call("POST", "/_emulator/reset", "") // control calls are not counted
 	c, ev := rec.Take()
-	if c.ByKind[KindPost] != 1 || c.ByKind[KindGetStatus] != 1 || c.ByKind[KindGetOne] != 2 || c.Total() != 4 || c.Non2xx != 1 {
+	if c.ByKind[KindPost] != 1 || c.ByKind[KindGetStatus] != 1 || c.ByKind[KindGetOne] != 2 || c.Total() != 4 || c.Non2xx != 1 || c.Conns != 1 {
 		t.Errorf("counts = %+v", c)
 	}
 	if len(ev) != 4 || ev[0].ID != "1" || ev[0].Status != "creating" || ev[1].Status != "enabled" || ev[3].Code != 404 {
@@ -248,8 +250,8 @@ func TestReport(t *testing.T) {
 	md := r.Markdown()
 	for _, want := range []string{
 		"| 1000 | plan | 11.00 s | 9.00 s | 1.22 | 1.00 s | 1.00 s | 0.00 s | 61.4 MB | 0.0 MB | 3 |",
-		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes |",
-		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | yes |",
+		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes | 0 |",
+		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | yes | 0 |",
 		"| plan of 1000: ratio to the floor <= 1.25 | 1.22 | yes |",
 		"| apply of 1000 at zero delay: ratio to the floor <= 1.50 | 3.00 | **no** |",
 		"| provider peak memory at 1000 integrations <= 100 MB | 61.4 MB (largest step) | yes |",
@@ -260,7 +262,11 @@ func TestReport(t *testing.T) {
 		}
 	}
 	r.Steps[1].Counts.ByKind[KindGetOne]++
-	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | **no** |") {
+	r.Steps[0].Counts.Conns = 12 // connections are reported, not judged
+	if !strings.Contains(r.Markdown(), "| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes | 12 |") {
+		t.Errorf("connections:\n%s", r.RequestsTable())
+	}
+	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | **no** | 0 |") {
 		t.Errorf("an unexpected count is not flagged:\n%s", r.RequestsTable())
 	}
 }

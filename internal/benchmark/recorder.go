@@ -12,6 +12,7 @@ package benchmark
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -77,6 +78,14 @@ type Counts struct {
 	// Non2xx counts the answers outside 2xx (the 404 that ends a delete's
 	// wait among them).
 	Non2xx int64
+	// Conns counts the TCP connections the clients opened.
+	Conns int64
+}
+
+// SameRequests compares the requests of two counts, connections aside.
+func (c Counts) SameRequests(o Counts) bool {
+	c.Conns, o.Conns = 0, 0
+	return c == o
 }
 
 // Total is the number of requests.
@@ -104,6 +113,7 @@ type Recorder struct {
 	next   http.Handler
 	counts [numKinds]atomic.Int64
 	non2xx atomic.Int64
+	conns  atomic.Int64
 
 	mu         sync.Mutex
 	keepEvents bool
@@ -128,11 +138,19 @@ func (r *Recorder) Take() (Counts, []Event) {
 		c.ByKind[k] = r.counts[k].Swap(0)
 	}
 	c.Non2xx = r.non2xx.Swap(0)
+	c.Conns = r.conns.Swap(0)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ev := r.events
 	r.events = nil
 	return c, ev
+}
+
+// ConnState is the http.Server hook that counts new connections.
+func (r *Recorder) ConnState(_ net.Conn, state http.ConnState) {
+	if state == http.StateNew {
+		r.conns.Add(1)
+	}
 }
 
 func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {

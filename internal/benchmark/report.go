@@ -109,6 +109,12 @@ func Expected(s Step, n int) Counts {
 	return c
 }
 
+// AsExpected reports whether every round made exactly the expected requests
+// (connections aside).
+func (s StepResult) AsExpected() bool {
+	return s.Counts.SameRequests(Expected(s.Step, s.N)) && !s.CountsVary
+}
+
 // Report is everything one benchmark run measured.
 type Report struct {
 	Machine     []string // "key: value" lines
@@ -191,19 +197,19 @@ func (r *Report) RequestsTable() string {
 	for _, k := range Kinds {
 		head = append(head, k.String())
 	}
-	head = append(head, "non-2xx", "as expected")
+	head = append(head, "non-2xx", "as expected", "new connections")
 	t := table{head: head}
 	for _, s := range r.Steps {
 		row := []string{strconv.Itoa(s.N), string(s.Step)}
 		for _, k := range Kinds {
 			row = append(row, perUnit(s.Counts.ByKind[k], s.N))
 		}
-		ok := s.Counts == Expected(s.Step, s.N) && !s.CountsVary
+		ok := s.AsExpected()
 		expect := yesNo(ok)
 		if s.CountsVary {
 			expect += " (rounds differ)"
 		}
-		row = append(row, perUnit(s.Counts.Non2xx, s.N), expect)
+		row = append(row, perUnit(s.Counts.Non2xx, s.N), expect, strconv.FormatInt(s.Counts.Conns, 10))
 		t.add(row...)
 	}
 	return t.String()
@@ -229,7 +235,7 @@ func (r *Report) TargetsTable() string {
 	var exact, total int
 	for _, s := range r.Steps {
 		total++
-		if s.Counts == Expected(s.Step, s.N) && !s.CountsVary {
+		if s.AsExpected() {
 			exact++
 		}
 	}

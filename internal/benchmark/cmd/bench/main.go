@@ -195,7 +195,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: b.rec, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: b.rec, ReadHeaderTimeout: 10 * time.Second, ConnState: b.rec.ConnState}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	url := "http://" + ln.Addr().String()
@@ -283,7 +283,7 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 				}
 				if round == 0 {
 					r.Counts = counts
-				} else if counts != r.Counts {
+				} else if !counts.SameRequests(r.Counts) {
 					r.CountsVary = true
 				}
 				r.Provider = append(r.Provider, run)

@@ -29,13 +29,14 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
+	plan := planValues(ctx, req.Plan)
+	t, planBlock, ok := typeBlock(ctx, plan)
 	if !ok {
 		resp.Diagnostics.AddError("No integration type", "Set exactly one integration type block.")
 		return
 	}
-	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
-	op, d := readOperation(ctx, req.Plan.GetAttribute)
+	_, configBlock, _ := typeBlock(ctx, configValues(ctx, req.Config))
+	op, d := readOperation(ctx, plan)
 	resp.Diagnostics.Append(d...)
 	autoBootstrap, to := op.autoBootstrap, op.timeouts
 	timeout, d := to.Create(ctx, defaultCreateTimeout)
@@ -160,14 +161,15 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	op, d := readOperation(ctx, req.State.GetAttribute)
+	state := stateValues(ctx, req.State)
+	op, d := readOperation(ctx, state)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	autoBootstrap, to := op.autoBootstrap, op.timeouts
 	name := "Immuta integration " + op.id
-	prior, priorBlock, known := typeBlock(ctx, req.State.GetAttribute)
+	prior, priorBlock, known := typeBlock(ctx, state)
 	if known {
 		name = describe(prior, blockHost(prior, priorBlock), op.id)
 	}
@@ -207,12 +209,13 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	t, planBlock, ok := typeBlock(ctx, req.Plan.GetAttribute)
+	plan := planValues(ctx, req.Plan)
+	t, planBlock, ok := typeBlock(ctx, plan)
 	if !ok {
 		return
 	}
-	_, configBlock, _ := typeBlock(ctx, req.Config.GetAttribute)
-	op, d := readOperation(ctx, req.Plan.GetAttribute)
+	_, configBlock, _ := typeBlock(ctx, configValues(ctx, req.Config))
+	op, d := readOperation(ctx, plan)
 	resp.Diagnostics.Append(d...)
 	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
 	timeout, d := to.Update(ctx, defaultUpdateTimeout)
@@ -264,11 +267,12 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	t, stateBlock, ok := typeBlock(ctx, req.State.GetAttribute)
+	state := stateValues(ctx, req.State)
+	t, stateBlock, ok := typeBlock(ctx, state)
 	if !ok {
 		return
 	}
-	op, d := readOperation(ctx, req.State.GetAttribute)
+	op, d := readOperation(ctx, state)
 	resp.Diagnostics.Append(d...)
 	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
 	timeout, d := to.Delete(ctx, defaultDeleteTimeout)

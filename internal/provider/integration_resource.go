@@ -119,12 +119,13 @@ func (r *integrationResource) ConfigValidators(context.Context) []resource.Confi
 }
 
 func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	t, block, ok := typeBlock(ctx, req.Config.GetAttribute)
+	config := configValues(ctx, req.Config)
+	t, block, ok := typeBlock(ctx, config)
 	if !ok {
 		return
 	}
 	var autoBootstrap types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	resp.Diagnostics.Append(config(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if autoBootstrap.ValueBool() && !t.AutoBootstrap {
 		detail := fmt.Sprintf("%s integrations are always set up manually: remove auto_bootstrap or set it to false, "+
 			"and run the setup script from the immuta_integration_script data source before creating the integration.", t.DisplayName)
@@ -153,7 +154,7 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 		// A replacement deletes first: say now if that delete cannot work.
 		warnIfDeleteLacksCredentials(ctx, req.State, &resp.Diagnostics)
 	}
-	t, block, ok := typeBlock(ctx, req.Config.GetAttribute)
+	t, block, ok := typeBlock(ctx, configValues(ctx, req.Config))
 	if !ok {
 		return
 	}
@@ -210,14 +211,15 @@ func truncate(s string, n int) string {
 // warnIfDeleteLacksCredentials tells at plan time, rather than halfway
 // through a destroy, that Delete will not find the privileged credentials.
 func warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, out *diag.Diagnostics) {
-	t, block, ok := typeBlock(ctx, state.GetAttribute)
+	get := stateValues(ctx, state)
+	t, block, ok := typeBlock(ctx, get)
 	if !ok {
 		return
 	}
 	var id types.String
 	var autoBootstrap types.Bool
-	out.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
-	out.Append(state.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
+	out.Append(get(ctx, path.Root("id"), &id)...)
+	out.Append(get(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if _, diags := deleteRequest(t, id.ValueString(), autoBootstrap.ValueBool(), block); diags.HasError() {
 		for _, d := range diags.Errors() {
 			out.AddWarning(d.Summary(), d.Detail())

@@ -4,14 +4,10 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
@@ -68,26 +64,6 @@ func stateFromPlan(t *integrationtype.Type, plan types.Object, autoBootstrap typ
 		Type: t, ID: created.ID, AutoBootstrap: autoBootstrap, Status: created.Status,
 		ValidationResults: validationResultsValue(created.ValidationResults), Block: block,
 	}
-}
-
-func writeState(ctx context.Context, state *tfsdk.State, s integrationState, to timeouts.Value) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if s.Type == nil {
-		return diags
-	}
-	diags.Append(state.SetAttribute(ctx, path.Root("id"), s.ID)...)
-	diags.Append(state.SetAttribute(ctx, path.Root("auto_bootstrap"), s.AutoBootstrap)...)
-	diags.Append(state.SetAttribute(ctx, path.Root("status"), s.Status)...)
-	diags.Append(state.SetAttribute(ctx, path.Root("validation_results"), s.ValidationResults)...)
-	for _, t := range integrationtype.All {
-		block := types.ObjectNull(t.AttrTypes())
-		if t == s.Type {
-			block = s.Block
-		}
-		diags.Append(state.SetAttribute(ctx, path.Root(t.Block), block)...)
-	}
-	diags.Append(state.SetAttribute(ctx, path.Root("timeouts"), to)...)
-	return diags
 }
 
 var validationResultObjectType = types.ObjectType{AttrTypes: validationResultAttrTypes}

@@ -4,13 +4,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/immuta/terraform-provider-immuta/internal/provider"
+	"github.com/immuta/terraform-provider-immuta/internal/serve"
 )
 
 // version is set by goreleaser through -ldflags "-X main.version=...".
@@ -21,11 +19,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/immuta/immuta",
-		Debug:   debug,
-	}
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	if err := serve.Serve(provider.Address, provider.New(version), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/serve"
 )
 
 const testAPIKey = "acc-test-api-key-7d1f3c9e"
@@ -22,7 +22,7 @@ const testAPIKey = "acc-test-api-key-7d1f3c9e"
 // testProviders runs the provider in-process; terraform-plugin-testing
 // drives it with the real terraform binary.
 var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"immuta": providerserver.NewProtocol6WithError(New("test")()),
+	"immuta": serve.Protocol6WithError(New("test")()),
 }
 
 // accPreCheck makes a missing terraform binary a failure, not a skip.

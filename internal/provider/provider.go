@@ -28,6 +28,9 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
 
+// Address is the provider's source address in the Terraform Registry.
+const Address = "registry.terraform.io/immuta/immuta"
+
 // Environment variables read when the matching attribute is not set.
 const (
 	envURL            = "IMMUTA_URL"

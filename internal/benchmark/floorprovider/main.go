@@ -7,16 +7,14 @@
 package main
 
 import (
-	"context"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/immuta/terraform-provider-immuta/internal/benchmark/floor"
+	"github.com/immuta/terraform-provider-immuta/internal/serve"
 )
 
 func main() {
-	if err := providerserver.Serve(context.Background(), floor.New, providerserver.ServeOpts{Address: floor.Address}); err != nil {
+	if err := serve.Serve(floor.Address, floor.New, false); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
@@ -23,10 +22,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/immuta/terraform-provider-immuta/internal/benchmark/floor"
 	"github.com/immuta/terraform-provider-immuta/internal/provider"
+	"github.com/immuta/terraform-provider-immuta/internal/serve"
 )
 
 // which provider to serve: "provider" or "floor".
@@ -36,9 +34,9 @@ func main() {
 	stop := profile(os.Getenv("BENCH_PPROF_DIR"))
 	var err error
 	if which == "floor" {
-		err = providerserver.Serve(context.Background(), floor.New, providerserver.ServeOpts{Address: floor.Address})
+		err = serve.Serve(floor.Address, floor.New, false)
 	} else {
-		err = providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{Address: "registry.terraform.io/immuta/immuta"})
+		err = serve.Serve(provider.Address, provider.New("bench"), false)
 	}
 	stop()
 	if err != nil {

@@ -1,0 +1,172 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package serve serves a terraform-plugin-framework provider over protocol
+// 6, as providerserver does, without the framework's per-request memory
+// retention.
+//
+// The framework keeps the cancel function of every request's context until
+// the provider is stopped (proto6server.registerContext in v1.19.0), and
+// with it the request's whole chain of parent contexts: the loggers and
+// their options that terraform-plugin-go attaches, some 20 kB per request.
+// Terraform sends about four requests per resource in a plan, so a plan of
+// 1000 resources kept some 80 MB alive until the process exited (see
+// BENCHMARKS.md). Here each per-resource request runs under a context that
+// forgets its parent once the request is answered, so what the framework
+// keeps is a few hundred bytes per request.
+package serve
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// Serve serves the provider to Terraform (or, with debug, to a debugger).
+func Serve(address string, p func() provider.Provider, debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
+		return Protocol6(p())
+	}, opts...)
+}
+
+// Protocol6 is providerserver.NewProtocol6(p)() with the per-resource
+// requests run under releasable contexts.
+func Protocol6(p provider.Provider) tfprotov6.ProviderServer {
+	return server{providerserver.NewProtocol6(p)()}
+}
+
+// Protocol6WithError is Protocol6 in the shape terraform-plugin-testing's
+// ProtoV6ProviderFactories want.
+func Protocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) { return Protocol6(p), nil }
+}
+
+// server forwards every request; the ones Terraform sends for each resource
+// or data source get a releasable context. Provider-level requests come a
+// few times per process and are forwarded as they are.
+type server struct {
+	tfprotov6.ProviderServer
+}
+
+// call runs next under a context that forgets ctx when next returns.
+func call[Req, Resp any](ctx context.Context, req Req, next func(context.Context, Req) (Resp, error)) (Resp, error) {
+	rc := newReleasable(ctx)
+	defer rc.release()
+	return next(rc, req)
+}
+
+func (s server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return call(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return call(ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return call(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return call(ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return call(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return call(ctx, req, s.ProviderServer.MoveResourceState)
+}
+
+func (s server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return call(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s server) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return call(ctx, req, s.ProviderServer.GenerateResourceConfig)
+}
+
+func (s server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return call(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return call(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+// releasable is a context that behaves as its parent until released, and
+// afterwards holds nothing of it: no values, no deadline, only the Done
+// channel (a channel, cheap to keep) and the error it ended with.
+type releasable struct {
+	done <-chan struct{}
+
+	mu     sync.RWMutex
+	parent context.Context // nil once released
+	err    error
+}
+
+func newReleasable(parent context.Context) *releasable {
+	return &releasable{done: parent.Done(), parent: parent}
+}
+
+func (c *releasable) current() context.Context {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.parent
+}
+
+func (c *releasable) Deadline() (time.Time, bool) {
+	if p := c.current(); p != nil {
+		return p.Deadline()
+	}
+	return time.Time{}, false
+}
+
+// Done is the parent's channel, so that context.WithCancel finds the
+// parent's cancelCtx through Value and needs no goroutine to propagate
+// cancellation.
+func (c *releasable) Done() <-chan struct{} { return c.done }
+
+func (c *releasable) Err() error {
+	if p := c.current(); p != nil {
+		return p.Err()
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.err
+}
+
+func (c *releasable) Value(key any) any {
+	if p := c.current(); p != nil {
+		return p.Value(key)
+	}
+	return nil
+}
+
+// release is called once the request is answered: nothing uses the context
+// any more except what the framework retained.
+func (c *releasable) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.parent == nil {
+		return
+	}
+	if c.err = c.parent.Err(); c.err == nil {
+		c.err = context.Canceled
+	}
+	c.parent = nil
+}

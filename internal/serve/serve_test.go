@@ -1,0 +1,130 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package serve
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+type emptyProvider struct{}
+
+func (emptyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "empty"
+}
+func (emptyProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (emptyProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (emptyProvider) Resources(context.Context) []func() resource.Resource       { return nil }
+func (emptyProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type payloadKey struct{}
+
+// payload stands for what terraform-plugin-go attaches to a request's
+// context (loggers and their options).
+type payload struct{ bytes [64 << 10]byte }
+
+// requestsRetain sends requests whose contexts carry a payload and reports
+// how many payloads are still alive once every request is answered.
+func requestsRetain(t *testing.T, srv tfprotov6.ProviderServer) int {
+	t.Helper()
+	const requests = 20
+	refs := make([]weak.Pointer[payload], 0, requests)
+	for range requests {
+		p := &payload{}
+		refs = append(refs, weak.Make(p))
+		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, p))
+		resp, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "empty_thing"})
+		cancel() // as gRPC does when a request ends
+		if err != nil || resp == nil || len(resp.Diagnostics) == 0 {
+			t.Fatalf("an unknown resource type must be answered with a diagnostic: %v %v", resp, err)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	alive := 0
+	for _, r := range refs {
+		if r.Value() != nil {
+			alive++
+		}
+	}
+	runtime.KeepAlive(srv) // the server lives as long as the provider process
+	return alive
+}
+
+func TestFrameworkRetainsRequestContexts(t *testing.T) {
+	// The reason for this package: when this fails, the framework no longer
+	// keeps request contexts and Protocol6 can go back to providerserver's.
+	if alive := requestsRetain(t, providerserver.NewProtocol6(emptyProvider{})()); alive == 0 {
+		t.Fatal("terraform-plugin-framework no longer retains request contexts; package serve is not needed any more")
+	}
+}
+
+func TestProtocol6ReleasesRequestContexts(t *testing.T) {
+	if alive := requestsRetain(t, Protocol6(emptyProvider{})); alive != 0 {
+		t.Fatalf("%d of 20 request contexts are still alive after their requests were answered", alive)
+	}
+}
+
+type valueKey struct{}
+
+func TestReleasableForwardsUntilReleased(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), valueKey{}, "v"), deadline)
+	rc := newReleasable(parent)
+
+	if got := rc.Value(valueKey{}); got != "v" {
+		t.Errorf("Value before release = %v, want the parent's", got)
+	}
+	if d, ok := rc.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline before release = %v %v, want the parent's", d, ok)
+	}
+	if rc.Err() != nil {
+		t.Errorf("Err before release = %v, want nil", rc.Err())
+	}
+
+	// A child made by the framework ends when the request's context ends.
+	child, stopChild := context.WithCancel(rc)
+	defer stopChild()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("ending the parent did not end a child of the releasable context")
+	}
+	if rc.Err() != context.Canceled {
+		t.Errorf("Err after the parent ended = %v, want context.Canceled", rc.Err())
+	}
+
+	rc.release()
+	if got := rc.Value(valueKey{}); got != nil {
+		t.Errorf("Value after release = %v, want nil", got)
+	}
+	if _, ok := rc.Deadline(); ok {
+		t.Error("a released context still has a deadline")
+	}
+	if rc.Err() != context.Canceled {
+		t.Errorf("Err after release = %v, want the error the parent ended with", rc.Err())
+	}
+	rc.release() // twice is harmless
+}
+
+func TestReleaseBeforeTheParentEnds(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rc := newReleasable(parent)
+	rc.release()
+	if rc.Err() != context.Canceled {
+		t.Errorf("Err of a context released while its parent lives = %v, want context.Canceled", rc.Err())
+	}
+}

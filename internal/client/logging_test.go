@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,5 +136,20 @@ func TestLogShowsRetries(t *testing.T) {
 	}
 	if testing.Verbose() {
 		t.Log(logText)
+	}
+
+	// A request answered at once logs its request and its response only.
+	buf.Reset()
+	r = newRecorder(t, jsonAnswer(200, `{"id":"1"}`))
+	if _, err := newTestClient(t, r.URL).GetIntegration(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ = tflogtest.MultilineJSONDecode(&buf)
+	var messages []string
+	for _, e := range entries {
+		messages = append(messages, e["@message"].(string))
+	}
+	if !slices.Equal(messages, []string{"Immuta API request", "Immuta API response"}) {
+		t.Errorf("a request answered at once logged %q", messages)
 	}
 }

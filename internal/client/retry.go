@@ -85,8 +85,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		retry = c.retrySafe
 	}
-	// go-retryablehttp asks twice about a final response; log it once.
-	if c.loggedAttempt != c.attempts {
+	// go-retryablehttp asks twice about a final response; log it once, and
+	// only when there were retries: the response log says the rest.
+	if c.loggedAttempt != c.attempts && (retry || c.attempts > 1) {
 		c.loggedAttempt = c.attempts
 		logDebug(ctx, "Immuta API attempt answered", map[string]any{
 			"method": c.method, "path": c.path, "attempt": c.attempts, "status": resp.StatusCode,

@@ -249,9 +249,9 @@ var badConfigs = []badConfig{
 		err: `snowflake\.role is required when auto_bootstrap = true`},
 
 	// Type blocks.
-	{name: "no type block", resource: "", err: `Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[snowflake,databricks`},
+	{name: "no type block", resource: "", err: `Missing integration type.*Set exactly one integration type block: snowflake, databricks, redshift, azure_synapse, bigquery, s3, trino\.`},
 	{name: "two type blocks", resource: typeBody("snowflake", badSnowflake) + "  trino = {}\n",
-		err: `Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[snowflake,databricks`},
+		err: `More than one integration type.*snowflake and trino are set, but an immuta_integration manages one integration`},
 
 	// Empty and very long strings.
 	{name: "empty host", resource: typeBody("snowflake", badSnowflake.with("host", `""`)), err: `snowflake\.host string length must be between 1 and 1024`},

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -38,12 +37,11 @@ const (
 )
 
 var (
-	_ resource.Resource                     = (*integrationResource)(nil)
-	_ resource.ResourceWithConfigure        = (*integrationResource)(nil)
-	_ resource.ResourceWithImportState      = (*integrationResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*integrationResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*integrationResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*integrationResource)(nil)
+	_ resource.Resource                   = (*integrationResource)(nil)
+	_ resource.ResourceWithConfigure      = (*integrationResource)(nil)
+	_ resource.ResourceWithImportState    = (*integrationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*integrationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*integrationResource)(nil)
 )
 
 // NewIntegrationResource returns the immuta_integration resource.
@@ -110,20 +108,12 @@ func (r *integrationResource) Configure(_ context.Context, req resource.Configur
 	}
 }
 
-func (r *integrationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	blocks := make([]path.Expression, 0, len(integrationtype.All))
-	for _, t := range integrationtype.All {
-		blocks = append(blocks, path.MatchRoot(t.Block))
-	}
-	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(blocks...)}
-}
-
 func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	config := configValues(ctx, req.Config)
-	t, block, ok := typeBlock(ctx, config)
-	if !ok {
+	if !exactlyOneTypeBlock(ctx, config, &resp.Diagnostics) {
 		return
 	}
+	t, block, _ := typeBlock(ctx, config)
 	var autoBootstrap types.Bool
 	resp.Diagnostics.Append(config(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if autoBootstrap.ValueBool() && !t.AutoBootstrap {
@@ -161,6 +151,44 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 	var autoBootstrap types.Bool
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	resp.Diagnostics.Append(t.Validate(block, autoBootstrap, true)...)
+}
+
+// exactlyOneTypeBlock reports, as resourcevalidator.ExactlyOneOf would,
+// whether exactly one type block is set, and says what to do when not. It
+// reads the configuration converted once: the validator's path matching
+// cost more than the rest of validation in a plan of 1000 (BENCHMARKS.md).
+// A block still unknown (set from a value known only at apply) is
+// judged when it is known.
+func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnostics) bool {
+	var set, names []string
+	unknown := false
+	for _, t := range integrationtype.All {
+		names = append(names, t.Block)
+		var block types.Object
+		if config(ctx, path.Root(t.Block), &block).HasError() {
+			return false
+		}
+		switch {
+		case block.IsUnknown():
+			unknown = true
+		case !block.IsNull():
+			set = append(set, t.Block)
+		}
+	}
+	switch {
+	case len(set) > 1:
+		for _, extra := range set[1:] {
+			out.AddAttributeError(path.Root(extra), "More than one integration type",
+				fmt.Sprintf("%s are set, but an immuta_integration manages one integration: keep one of these blocks "+
+					"and move the other to its own immuta_integration resource.", strings.Join(set, " and ")))
+		}
+		return false
+	case len(set) == 0 && !unknown:
+		out.AddError("Missing integration type",
+			fmt.Sprintf("Set exactly one integration type block: %s.", strings.Join(names, ", ")))
+		return false
+	}
+	return len(set) == 1
 }
 
 // getter is the GetAttribute of a plan, state or configuration.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,34 @@ func TestPerUnit(t *testing.T) {
 		if got := perUnit(c.total, c.n); got != c.want {
 			t.Errorf("perUnit(%d, %d) = %q, want %q", c.total, c.n, got, c.want)
 		}
+	}
+}
+
+func TestSameStateShape(t *testing.T) {
+	write := func(attrs string) *Workspace {
+		dir := t.TempDir()
+		state := `{"version":4,"resources":[{"instances":[{"attributes":` + attrs + `}]}]}`
+		if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(state), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return &Workspace{Dir: dir}
+	}
+	provider := write(`{"id":"7","s3":null,"results":[{"name":"a"},{"name":"b"}],"block":{"port":443}}`)
+	if err := SameStateShape(provider, write(`{"id":"1","s3":null,"results":[{"name":"x"},{"name":"y"}],"block":{"port":1}}`)); err != nil {
+		t.Errorf("states differing only in values: %v", err)
+	}
+	for name, floor := range map[string]string{
+		"shorter list":   `{"id":"1","s3":null,"results":[{"name":"x"}],"block":{"port":1}}`,
+		"null for value": `{"id":"1","s3":null,"results":[{"name":"x"},{"name":"y"}],"block":{"port":null}}`,
+		"extra key":      `{"id":"1","s3":null,"results":[{"name":"x"},{"name":"y"}],"block":{"port":1,"more":true}}`,
+	} {
+		err := SameStateShape(provider, write(floor))
+		if err == nil || !strings.Contains(err.Error(), "not the shape of the provider's") {
+			t.Errorf("%s: %v, want a shape error", name, err)
+		}
+	}
+	empty := &Workspace{Dir: t.TempDir()}
+	if err := SameStateShape(provider, empty); err == nil {
+		t.Error("a missing state file passed")
 	}
 }

@@ -18,6 +18,8 @@ package serve
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,10 +34,38 @@ func Serve(address string, p func() provider.Provider, debug bool) error {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		quietUnlessTerraformShowsLogs(os.Getenv, os.Setenv, LogName(address))
 	}
 	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
 		return Protocol6(p())
 	}, opts...)
+}
+
+// LogName is the provider's part of its log level variable,
+// TF_LOG_PROVIDER_<LogName>: the type in its source address, in capitals,
+// with dashes as underscores (as terraform-plugin-go names it).
+func LogName(address string) string {
+	typ := address[strings.LastIndex(address, "/")+1:]
+	return strings.ToUpper(strings.ReplaceAll(typ, "-", "_"))
+}
+
+// quietUnlessTerraformShowsLogs turns the provider's logs off when
+// Terraform would read and then discard them. Terraform shows a provider's
+// logs only when TF_LOG or TF_LOG_PROVIDER is set; terraform-plugin-go
+// logs at TRACE unless told otherwise, so without this every request
+// formats a few dozen JSON lines that Terraform parses and throws away
+// (a sixth of the provider's CPU time in a plan of 1000, BENCHMARKS.md).
+// A level the user set for the SDK or the provider wins.
+func quietUnlessTerraformShowsLogs(getenv func(string) string, setenv func(string, string) error, logName string) {
+	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
+		return
+	}
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_" + logName} {
+		if getenv(name) == "" {
+			_ = setenv(name, "OFF")
+		}
+	}
 }
 
 // Protocol6 is providerserver.NewProtocol6(p)() with the per-resource

@@ -128,3 +128,48 @@ func TestReleaseBeforeTheParentEnds(t *testing.T) {
 		t.Errorf("Err of a context released while its parent lives = %v, want context.Canceled", rc.Err())
 	}
 }
+
+func TestLogName(t *testing.T) {
+	for address, want := range map[string]string{
+		"registry.terraform.io/immuta/immuta":       "IMMUTA",
+		"registry.terraform.io/immuta/immuta-floor": "IMMUTA_FLOOR",
+	} {
+		if got := LogName(address); got != want {
+			t.Errorf("LogName(%q) = %q, want %q", address, got, want)
+		}
+	}
+}
+
+func TestQuietUnlessTerraformShowsLogs(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want map[string]string
+	}{
+		{"terraform discards the logs", map[string]string{},
+			map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_IMMUTA": "OFF"}},
+		{"TF_LOG shows them", map[string]string{"TF_LOG": "DEBUG"},
+			map[string]string{"TF_LOG": "DEBUG"}},
+		{"TF_LOG_PROVIDER shows them", map[string]string{"TF_LOG_PROVIDER": "TRACE"},
+			map[string]string{"TF_LOG_PROVIDER": "TRACE"}},
+		{"a level the user set wins", map[string]string{"TF_LOG_SDK": "ERROR"},
+			map[string]string{"TF_LOG_SDK": "ERROR", "TF_LOG_PROVIDER_IMMUTA": "OFF"}},
+	}
+	for _, c := range cases {
+		env := map[string]string{}
+		for k, v := range c.env {
+			env[k] = v
+		}
+		quietUnlessTerraformShowsLogs(func(k string) string { return env[k] },
+			func(k, v string) error { env[k] = v; return nil }, "IMMUTA")
+		if len(env) != len(c.want) {
+			t.Errorf("%s: environment %v, want %v", c.name, env, c.want)
+			continue
+		}
+		for k, v := range c.want {
+			if env[k] != v {
+				t.Errorf("%s: %s=%q, want %q", c.name, k, env[k], v)
+			}
+		}
+	}
+}

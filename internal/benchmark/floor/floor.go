@@ -113,9 +113,36 @@ var (
 	resultsPath = tftypes.NewAttributePath().WithAttributeName("validation_results")
 )
 
+// validationTests are the tests Immuta reports for an auto-bootstrapped
+// Snowflake integration (the API contract's list, without impersonation),
+// which is what the benchmark creates: the floor's state then has the same
+// size as the provider's, and the ratio measures the provider, not the size
+// of Immuta's answer. The bench checks that both states have the same shape.
+var validationTests = []string{
+	"Initial Validation: Basic Connection Test",
+	"Initial Validation: Default Warehouse Access Test",
+	"Initial Validation: Validate access to Privileged Role",
+	"Validate Automatic: Database Does Not Exist",
+	"Validate Automatic Bootstrap User Grants",
+}
+
+// passedTests is the validation_results value of validationTests, all passed.
+func passedTests(listType tftypes.Type) tftypes.Value {
+	objType := listType.(tftypes.List).ElementType.(tftypes.Object)
+	var items []tftypes.Value
+	for _, name := range validationTests {
+		items = append(items, tftypes.NewValue(objType, map[string]tftypes.Value{
+			"name":    tftypes.NewValue(tftypes.String, name),
+			"status":  tftypes.NewValue(tftypes.String, "passed"),
+			"message": tftypes.NewValue(tftypes.String, nil),
+		}))
+	}
+	return tftypes.NewValue(listType, items)
+}
+
 // settle turns a planned value into a state: a new ID when there is none,
-// status "enabled", no validation results, and every other value the plan
-// left unknown null.
+// status "enabled", the validation results of a successful create, and
+// every other value the plan left unknown null.
 func settle(plan tftypes.Value) (tftypes.Value, error) {
 	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if v.IsKnown() {
@@ -127,7 +154,7 @@ func settle(plan tftypes.Value) (tftypes.Value, error) {
 		case p.Equal(statusPath):
 			return tftypes.NewValue(tftypes.String, "enabled"), nil
 		case p.Equal(resultsPath):
-			return tftypes.NewValue(v.Type(), []tftypes.Value{}), nil
+			return passedTests(v.Type()), nil
 		}
 		return tftypes.NewValue(v.Type(), nil), nil
 	})

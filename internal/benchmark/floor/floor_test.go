@@ -107,7 +107,7 @@ func diffLines(got, want []string) string {
 }
 
 func TestSettle(t *testing.T) {
-	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name": tftypes.String}}
+	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name": tftypes.String, "status": tftypes.String, "message": tftypes.String}}
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"id":                 tftypes.String,
 		"status":             tftypes.String,
@@ -144,8 +144,16 @@ func TestSettle(t *testing.T) {
 		t.Errorf("id %q status %q", id, status)
 	}
 	var results []tftypes.Value
-	if err := m["validation_results"].As(&results); err != nil || m["validation_results"].IsNull() || len(results) != 0 {
-		t.Errorf("validation_results = %s, want an empty list", m["validation_results"])
+	if err := m["validation_results"].As(&results); err != nil || len(results) != 5 {
+		t.Fatalf("validation_results = %s, want the five tests of an auto-bootstrapped Snowflake create", m["validation_results"])
+	}
+	var first map[string]tftypes.Value
+	var name, testStatus string
+	_ = results[0].As(&first)
+	_ = first["name"].As(&name)
+	_ = first["status"].As(&testStatus)
+	if name != "Initial Validation: Basic Connection Test" || testStatus != "passed" || !first["message"].IsNull() {
+		t.Errorf("first validation result = %s", results[0])
 	}
 	var block map[string]tftypes.Value
 	_ = m["block"].As(&block)

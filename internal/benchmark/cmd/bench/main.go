@@ -301,6 +301,9 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 			if err := second(); err != nil {
 				return nil, err
 			}
+			if err := benchmark.SameStateShape(prov, floor); err != nil {
+				return nil, fmt.Errorf("after %s: %w", s, err)
+			}
 		}
 	}
 	return results, nil

@@ -4,7 +4,11 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 
 	"github.com/immuta/terraform-provider-immuta/internal/benchmark"
@@ -18,6 +22,37 @@ func TestParseSteps(t *testing.T) {
 	for _, bad := range []string{"plan,destroy", "apply,plan", "apply,destroy,plan", "apply,plan,plan,destroy", "apply,refresh,destroy"} {
 		if _, err := parseSteps(bad); err == nil {
 			t.Errorf("parseSteps(%q) accepted", bad)
+		}
+	}
+}
+
+// TestBenchEndToEnd runs the whole benchmark at a tiny size: both providers
+// build, start under the real terraform, go through every step with the
+// expected requests, and leave states of the same shape.
+func TestBenchEndToEnd(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 (make test does) to run terraform")
+	}
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		var err error
+		if terraform, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("terraform not found: set TF_ACC_TERRAFORM_PATH or put it on PATH")
+		}
+	}
+	out := filepath.Join(t.TempDir(), "report.md")
+	o := options{sizes: []int{2}, steps: benchmark.Steps, rounds: 1, parallelism: 2, terraform: terraform, out: out}
+	if err := run(t.Context(), o); err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	report, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range benchmark.Steps {
+		row := regexp.MustCompile(`(?m)^\| 2 \| ` + string(step) + ` \|.*\| yes \|`)
+		if !row.Match(report) {
+			t.Errorf("the report has no row for %s with the expected requests:\n%s", step, report)
 		}
 	}
 }

@@ -31,8 +31,8 @@ func (emptyProvider) DataSources(context.Context) []func() datasource.DataSource
 type payloadKey struct{}
 
 // payload stands for what terraform-plugin-go attaches to a request's
-// context (loggers and their options).
-type payload struct{ bytes [64 << 10]byte }
+// context (loggers and their options): big enough to matter.
+type payload [64 << 10]byte
 
 // requestsRetain sends requests whose contexts carry a payload and reports
 // how many payloads are still alive once every request is answered.

@@ -12,6 +12,7 @@ package floor
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync/atomic"
 
@@ -127,17 +128,20 @@ var validationTests = []string{
 }
 
 // passedTests is the validation_results value of validationTests, all passed.
-func passedTests(listType tftypes.Type) tftypes.Value {
-	objType := listType.(tftypes.List).ElementType.(tftypes.Object)
+func passedTests(listType tftypes.Type) (tftypes.Value, error) {
+	list, ok := listType.(tftypes.List)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("validation_results is a %s, not a list", listType)
+	}
 	var items []tftypes.Value
 	for _, name := range validationTests {
-		items = append(items, tftypes.NewValue(objType, map[string]tftypes.Value{
+		items = append(items, tftypes.NewValue(list.ElementType, map[string]tftypes.Value{
 			"name":    tftypes.NewValue(tftypes.String, name),
 			"status":  tftypes.NewValue(tftypes.String, "passed"),
 			"message": tftypes.NewValue(tftypes.String, nil),
 		}))
 	}
-	return tftypes.NewValue(listType, items)
+	return tftypes.NewValue(listType, items), nil
 }
 
 // settle turns a planned value into a state: a new ID when there is none,
@@ -154,7 +158,7 @@ func settle(plan tftypes.Value) (tftypes.Value, error) {
 		case p.Equal(statusPath):
 			return tftypes.NewValue(tftypes.String, "enabled"), nil
 		case p.Equal(resultsPath):
-			return passedTests(v.Type()), nil
+			return passedTests(v.Type())
 		}
 		return tftypes.NewValue(v.Type(), nil), nil
 	})

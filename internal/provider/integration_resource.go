@@ -165,7 +165,8 @@ func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnosti
 	for _, t := range integrationtype.All {
 		names = append(names, t.Block)
 		var block types.Object
-		if config(ctx, path.Root(t.Block), &block).HasError() {
+		if d := config(ctx, path.Root(t.Block), &block); d.HasError() {
+			out.Append(d...)
 			return false
 		}
 		switch {

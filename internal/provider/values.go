@@ -128,13 +128,21 @@ func writeState(ctx context.Context, state *tfsdk.State, s integrationState, to 
 			attrs[t.Block] = s.Block
 		}
 	}
+	if len(to.AttributeTypes(ctx)) == 0 {
+		delete(attrs, "timeouts") // never read (an import): null
+	}
 	for name, typ := range attrTypes {
 		v, ok := attrs[name]
-		if !ok || v == nil || !typ.Equal(v.Type(ctx)) {
-			// A type block left out, or timeouts that were never read (import).
-			v, diags = nullOf(ctx, typ, name, diags)
+		switch {
+		case !ok || v == nil:
+			v, diags = nullOf(ctx, typ, name, diags) // the other type blocks
+		case !typ.Equal(v.Type(ctx)):
+			diags.AddError("Provider error", fmt.Sprintf("cannot save %s in state: it is a %s, the schema wants a %s", name, v.Type(ctx), typ))
 		}
 		attrs[name] = v
+	}
+	if diags.HasError() {
+		return diags
 	}
 	obj, d := types.ObjectValue(attrTypes, attrs)
 	diags.Append(d...)

@@ -159,3 +159,49 @@ func TestExactlyOneTypeBlock(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteStateRefusesAMistypedValue(t *testing.T) {
+	ctx := context.Background()
+	state := integrationSchemaState(t)
+	before := state.Raw
+	// A Trino block under the Snowflake type: dropping it would lose the
+	// integration from state (and leave it orphaned in Immuta).
+	mistyped := integrationState{Type: integrationtype.Snowflake, ID: "1", AutoBootstrap: types.BoolValue(false),
+		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t)}
+	diags := writeState(ctx, &state, mistyped, timeouts.Value{})
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "cannot save snowflake in state") {
+		t.Fatalf("writeState of a mistyped block: %v", diags)
+	}
+	if !state.Raw.Equal(before) {
+		t.Error("a refused write changed the state")
+	}
+}
+
+func TestValuesAnswerWithoutTheFramework(t *testing.T) {
+	ctx := context.Background()
+	state := integrationSchemaState(t)
+	if d := writeState(ctx, &state, integrationState{Type: integrationtype.Trino, ID: "9", AutoBootstrap: types.BoolValue(true),
+		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t)}, timeouts.Value{}); d.HasError() {
+		t.Fatal(d)
+	}
+	get := valuesOf(ctx, state.Schema, state.Raw, func(_ context.Context, p path.Path, _ any) diag.Diagnostics {
+		t.Errorf("%s went to the framework", p)
+		return nil
+	})
+	var id types.String
+	var autoBootstrap types.Bool
+	var rotation types.Int64
+	var to timeouts.Value
+	var block types.Object
+	for p, target := range map[string]any{"id": &id, "auto_bootstrap": &autoBootstrap, "timeouts": &to, "trino": &block} {
+		if d := get(ctx, path.Root(p), target); d.HasError() {
+			t.Errorf("%s: %v", p, d)
+		}
+	}
+	if d := get(ctx, trinoRotation, &rotation); d.HasError() {
+		t.Error(d)
+	}
+	if id.ValueString() != "9" || !autoBootstrap.ValueBool() || !to.IsNull() || block.IsNull() || rotation.ValueInt64() != 3 {
+		t.Errorf("read id=%s auto_bootstrap=%s timeouts=%s rotate_api_key=%s", id, autoBootstrap, to, rotation)
+	}
+}

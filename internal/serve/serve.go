@@ -71,7 +71,12 @@ func quietUnlessTerraformShowsLogs(getenv func(string) string, setenv func(strin
 // Protocol6 is providerserver.NewProtocol6(p)() with the per-resource
 // requests run under releasable contexts.
 func Protocol6(p provider.Provider) tfprotov6.ProviderServer {
-	return server{providerserver.NewProtocol6(p)()}
+	inner := providerserver.NewProtocol6(p)()
+	fw, ok := inner.(frameworkServer)
+	if !ok {
+		return inner // a framework that serves less than today's: serve it as it is
+	}
+	return server{fw}
 }
 
 // Protocol6WithError is Protocol6 in the shape terraform-plugin-testing's
@@ -80,11 +85,22 @@ func Protocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer, e
 	return func() (tfprotov6.ProviderServer, error) { return Protocol6(p), nil }
 }
 
+// frameworkServer is what the framework's protocol 6 server implements: the
+// required calls and the optional ones tf6server looks for (list resources,
+// actions, state stores), which the wrapper must keep offering.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
 // server forwards every request; the ones Terraform sends for each resource
 // or data source get a releasable context. Provider-level requests come a
-// few times per process and are forwarded as they are.
+// few times per process, and streaming ones use their context after the
+// call returns: those are forwarded as they are.
 type server struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 }
 
 // call runs next under a context that forgets ctx when next returns.
@@ -95,108 +111,114 @@ func call[Req, Resp any](ctx context.Context, req Req, next func(context.Context
 }
 
 func (s server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return call(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return call(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadResource)
+	return call(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.PlanResourceChange)
+	return call(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return call(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.ImportResourceState)
+	return call(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.MoveResourceState)
+	return call(ctx, req, s.frameworkServer.MoveResourceState)
 }
 
 func (s server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return call(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
 }
 
 func (s server) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.GenerateResourceConfig)
+	return call(ctx, req, s.frameworkServer.GenerateResourceConfig)
 }
 
 func (s server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return call(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadDataSource)
+	return call(ctx, req, s.frameworkServer.ReadDataSource)
 }
 
 // releasable is a context that behaves as its parent until released, and
-// afterwards holds nothing of it: no values, no deadline, only the Done
-// channel (a channel, cheap to keep) and the error it ended with.
+// afterwards holds nothing of it but its Done channel (cheap to keep), its
+// deadline and the error it ended with. Its values are gone: nothing reads
+// a request's context once the request is answered (the provider starts no
+// goroutine that outlives a request).
 type releasable struct {
-	done <-chan struct{}
+	done        <-chan struct{}
+	deadline    time.Time
+	hasDeadline bool
 
 	mu     sync.RWMutex
 	parent context.Context // nil once released
-	err    error
+	err    error           // the parent's error when released
 }
 
 func newReleasable(parent context.Context) *releasable {
-	return &releasable{done: parent.Done(), parent: parent}
+	deadline, ok := parent.Deadline()
+	return &releasable{done: parent.Done(), deadline: deadline, hasDeadline: ok, parent: parent}
 }
 
-func (c *releasable) current() context.Context {
+func (c *releasable) current() (context.Context, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.parent
+	return c.parent, c.err
 }
 
-func (c *releasable) Deadline() (time.Time, bool) {
-	if p := c.current(); p != nil {
-		return p.Deadline()
-	}
-	return time.Time{}, false
-}
+func (c *releasable) Deadline() (time.Time, bool) { return c.deadline, c.hasDeadline }
 
 // Done is the parent's channel, so that context.WithCancel finds the
 // parent's cancelCtx through Value and needs no goroutine to propagate
 // cancellation.
 func (c *releasable) Done() <-chan struct{} { return c.done }
 
+// Err is nil until Done is closed, as the context contract wants, even
+// after release.
 func (c *releasable) Err() error {
-	if p := c.current(); p != nil {
+	p, err := c.current()
+	switch {
+	case p != nil:
 		return p.Err()
+	case err != nil:
+		return err
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.err
+	select {
+	case <-c.done: // ended after release; why is no longer known
+		return context.Canceled
+	default:
+		return nil
+	}
 }
 
 func (c *releasable) Value(key any) any {
-	if p := c.current(); p != nil {
+	if p, _ := c.current(); p != nil {
 		return p.Value(key)
 	}
 	return nil
 }
 
-// release is called once the request is answered: nothing uses the context
-// any more except what the framework retained.
+// release is called once the request is answered.
 func (c *releasable) release() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.parent == nil {
 		return
 	}
-	if c.err = c.parent.Err(); c.err == nil {
-		c.err = context.Canceled
-	}
+	c.err = c.parent.Err()
 	c.parent = nil
 }

@@ -34,20 +34,49 @@ type payloadKey struct{}
 // context (loggers and their options): big enough to matter.
 type payload [64 << 10]byte
 
+// requests are the per-resource calls, each for a type the provider does
+// not have: the framework still registers its context, then answers with a
+// diagnostic.
+var requests = map[string]func(context.Context, tfprotov6.ProviderServer) (int, error){
+	"ValidateResourceConfig": func(ctx context.Context, s tfprotov6.ProviderServer) (int, error) {
+		r, err := s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "empty_thing"})
+		return diagnostics(r, err, func() int { return len(r.Diagnostics) })
+	},
+	"ReadResource": func(ctx context.Context, s tfprotov6.ProviderServer) (int, error) {
+		r, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "empty_thing"})
+		return diagnostics(r, err, func() int { return len(r.Diagnostics) })
+	},
+	"PlanResourceChange": func(ctx context.Context, s tfprotov6.ProviderServer) (int, error) {
+		r, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: "empty_thing"})
+		return diagnostics(r, err, func() int { return len(r.Diagnostics) })
+	},
+	"ReadDataSource": func(ctx context.Context, s tfprotov6.ProviderServer) (int, error) {
+		r, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "empty_thing"})
+		return diagnostics(r, err, func() int { return len(r.Diagnostics) })
+	},
+}
+
+func diagnostics[R any](r *R, err error, count func() int) (int, error) {
+	if err != nil || r == nil {
+		return 0, err
+	}
+	return count(), nil
+}
+
 // requestsRetain sends requests whose contexts carry a payload and reports
 // how many payloads are still alive once every request is answered.
-func requestsRetain(t *testing.T, srv tfprotov6.ProviderServer) int {
+func requestsRetain(t *testing.T, srv tfprotov6.ProviderServer, call func(context.Context, tfprotov6.ProviderServer) (int, error)) int {
 	t.Helper()
-	const requests = 20
-	refs := make([]weak.Pointer[payload], 0, requests)
-	for range requests {
+	const n = 20
+	refs := make([]weak.Pointer[payload], 0, n)
+	for range n {
 		p := &payload{}
 		refs = append(refs, weak.Make(p))
 		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, p))
-		resp, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "empty_thing"})
+		diags, err := call(ctx, srv)
 		cancel() // as gRPC does when a request ends
-		if err != nil || resp == nil || len(resp.Diagnostics) == 0 {
-			t.Fatalf("an unknown resource type must be answered with a diagnostic: %v %v", resp, err)
+		if err != nil || diags == 0 {
+			t.Fatalf("an unknown type must be answered with a diagnostic: %d diagnostics, %v", diags, err)
 		}
 	}
 	runtime.GC()
@@ -65,14 +94,35 @@ func requestsRetain(t *testing.T, srv tfprotov6.ProviderServer) int {
 func TestFrameworkRetainsRequestContexts(t *testing.T) {
 	// The reason for this package: when this fails, the framework no longer
 	// keeps request contexts and Protocol6 can go back to providerserver's.
-	if alive := requestsRetain(t, providerserver.NewProtocol6(emptyProvider{})()); alive == 0 {
-		t.Fatal("terraform-plugin-framework no longer retains request contexts; package serve is not needed any more")
+	for name, call := range requests {
+		if alive := requestsRetain(t, providerserver.NewProtocol6(emptyProvider{})(), call); alive == 0 {
+			t.Errorf("%s: terraform-plugin-framework no longer retains request contexts; package serve is not needed any more", name)
+		}
 	}
 }
 
 func TestProtocol6ReleasesRequestContexts(t *testing.T) {
-	if alive := requestsRetain(t, Protocol6(emptyProvider{})); alive != 0 {
-		t.Fatalf("%d of 20 request contexts are still alive after their requests were answered", alive)
+	for name, call := range requests {
+		if alive := requestsRetain(t, Protocol6(emptyProvider{}), call); alive != 0 {
+			t.Errorf("%s: %d of 20 request contexts are still alive after their requests were answered", name, alive)
+		}
+	}
+}
+
+func TestProtocol6KeepsTheOptionalCalls(t *testing.T) {
+	srv := Protocol6(emptyProvider{})
+	if _, ok := srv.(server); !ok {
+		t.Fatalf("Protocol6 served the framework's server unwrapped (%T)", srv)
+	}
+	// tf6server offers these calls only to servers that implement them.
+	if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
+		t.Error("list resources are lost")
+	}
+	if _, ok := srv.(tfprotov6.ActionServer); !ok {
+		t.Error("actions are lost")
+	}
+	if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
+		t.Error("state stores are lost")
 	}
 }
 
@@ -110,8 +160,8 @@ func TestReleasableForwardsUntilReleased(t *testing.T) {
 	if got := rc.Value(valueKey{}); got != nil {
 		t.Errorf("Value after release = %v, want nil", got)
 	}
-	if _, ok := rc.Deadline(); ok {
-		t.Error("a released context still has a deadline")
+	if d, ok := rc.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline after release = %v %v, want the parent's, unchanged", d, ok)
 	}
 	if rc.Err() != context.Canceled {
 		t.Errorf("Err after release = %v, want the error the parent ended with", rc.Err())
@@ -120,12 +170,47 @@ func TestReleasableForwardsUntilReleased(t *testing.T) {
 }
 
 func TestReleaseBeforeTheParentEnds(t *testing.T) {
-	parent, cancel := context.WithCancel(context.Background())
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	rc := newReleasable(parent)
 	rc.release()
+	if rc.Err() != nil {
+		t.Errorf("Err of a context released while its parent lives = %v, want nil until Done is closed", rc.Err())
+	}
+	if d, ok := rc.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline after release = %v %v, want the parent's, unchanged", d, ok)
+	}
+	cancel()
+	<-rc.Done()
 	if rc.Err() != context.Canceled {
-		t.Errorf("Err of a context released while its parent lives = %v, want context.Canceled", rc.Err())
+		t.Errorf("Err once the parent ended after release = %v, want context.Canceled", rc.Err())
+	}
+}
+
+func TestReleaseWhileInUse(t *testing.T) {
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), valueKey{}, "v"))
+	defer cancel()
+	rc := newReleasable(parent)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+					_ = rc.Value(valueKey{})
+					_ = rc.Err()
+					_, _ = rc.Deadline()
+				}
+			}
+		}()
+	}
+	rc.release()
+	close(done)
+	if rc.Value(valueKey{}) != nil {
+		t.Error("a released context still answers values")
 	}
 }
 
@@ -152,6 +237,10 @@ func TestQuietUnlessTerraformShowsLogs(t *testing.T) {
 			map[string]string{"TF_LOG": "DEBUG"}},
 		{"TF_LOG_PROVIDER shows them", map[string]string{"TF_LOG_PROVIDER": "TRACE"},
 			map[string]string{"TF_LOG_PROVIDER": "TRACE"}},
+		{"TF_LOG_PATH alone shows nothing", map[string]string{"TF_LOG_PATH": "/tmp/tf.log"},
+			map[string]string{"TF_LOG_PATH": "/tmp/tf.log", "TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_IMMUTA": "OFF"}},
+		{"TF_LOG_CORE is Terraform's own", map[string]string{"TF_LOG_CORE": "TRACE"},
+			map[string]string{"TF_LOG_CORE": "TRACE", "TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_IMMUTA": "OFF"}},
 		{"a level the user set wins", map[string]string{"TF_LOG_SDK": "ERROR"},
 			map[string]string{"TF_LOG_SDK": "ERROR", "TF_LOG_PROVIDER_IMMUTA": "OFF"}},
 	}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -372,8 +371,6 @@ func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.
 	}
 	return p
 }
-
-var _ = time.Second
 
 // operation is what every operation reads besides the type block.
 type operation struct {

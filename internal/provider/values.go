@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 // Each GetAttribute or SetAttribute of the framework walks the schema and
@@ -122,11 +120,7 @@ func writeState(ctx context.Context, state *tfsdk.State, s integrationState, to 
 		"status":             types.StringValue(s.Status),
 		"validation_results": s.ValidationResults,
 		"timeouts":           to,
-	}
-	for _, t := range integrationtype.All {
-		if t == s.Type {
-			attrs[t.Block] = s.Block
-		}
+		s.Type.Block:         s.Block,
 	}
 	if len(to.AttributeTypes(ctx)) == 0 {
 		delete(attrs, "timeouts") // never read (an import): null

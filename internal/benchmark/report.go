@@ -31,13 +31,14 @@ type StepResult struct {
 	CountsVary bool
 }
 
-func medianWall(runs []Run) time.Duration {
+// median is the median of one measure of the runs.
+func median(runs []Run, measure func(Run) time.Duration) time.Duration {
 	if len(runs) == 0 {
 		return 0
 	}
 	w := make([]time.Duration, len(runs))
 	for i, r := range runs {
-		w[i] = r.Wall
+		w[i] = measure(r)
 	}
 	slices.Sort(w)
 	if len(w)%2 == 1 {
@@ -46,21 +47,9 @@ func medianWall(runs []Run) time.Duration {
 	return (w[len(w)/2-1] + w[len(w)/2]) / 2
 }
 
-func medianCPU(runs []Run) time.Duration {
-	c := make([]Run, len(runs))
-	for i, r := range runs {
-		c[i] = Run{Wall: r.Proc.CPU}
-	}
-	return medianWall(c)
-}
-
-func medianSelfCPU(runs []Run) time.Duration {
-	c := make([]Run, len(runs))
-	for i, r := range runs {
-		c[i] = Run{Wall: r.SelfCPU}
-	}
-	return medianWall(c)
-}
+func wall(r Run) time.Duration   { return r.Wall }
+func cpu(r Run) time.Duration    { return r.Proc.CPU }
+func apiCPU(r Run) time.Duration { return r.SelfCPU }
 
 func peak(runs []Run) int64 {
 	var p int64
@@ -71,10 +60,10 @@ func peak(runs []Run) int64 {
 }
 
 // ProviderWall and FloorWall are the median wall times.
-func (s StepResult) ProviderWall() time.Duration { return medianWall(s.Provider) }
+func (s StepResult) ProviderWall() time.Duration { return median(s.Provider, wall) }
 
 // FloorWall is the floor's median wall time.
-func (s StepResult) FloorWall() time.Duration { return medianWall(s.Floor) }
+func (s StepResult) FloorWall() time.Duration { return median(s.Floor, wall) }
 
 // Ratio is the provider's median wall time over the floor's.
 func (s StepResult) Ratio() float64 {
@@ -185,7 +174,7 @@ func (r *Report) TimesTable() string {
 			procs = s.Provider[0].Proc.Processes
 		}
 		t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
-			fmt.Sprintf("%.2f", s.Ratio()), seconds(medianCPU(s.Provider)), seconds(medianCPU(s.Floor)), seconds(medianSelfCPU(s.Provider)),
+			fmt.Sprintf("%.2f", s.Ratio()), seconds(median(s.Provider, cpu)), seconds(median(s.Floor, cpu)), seconds(median(s.Provider, apiCPU)),
 			megabytes(peak(s.Provider)), megabytes(peak(s.Floor)), strconv.Itoa(procs))
 	}
 	return t.String()

@@ -110,10 +110,10 @@ func (r *integrationResource) Configure(_ context.Context, req resource.Configur
 
 func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	config := configValues(ctx, req.Config)
-	if !exactlyOneTypeBlock(ctx, config, &resp.Diagnostics) {
+	t, block, ok := exactlyOneTypeBlock(ctx, config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	t, block, _ := typeBlock(ctx, config)
 	var autoBootstrap types.Bool
 	resp.Diagnostics.Append(config(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	if autoBootstrap.ValueBool() && !t.AutoBootstrap {
@@ -154,26 +154,30 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 // exactlyOneTypeBlock reports, as resourcevalidator.ExactlyOneOf would,
-// whether exactly one type block is set, and says what to do when not. It
+// whether exactly one type block is set (and returns it), and says what to
+// do when not. It
 // reads the configuration converted once: the validator's path matching
 // cost more than the rest of validation in a plan of 1000 (BENCHMARKS.md).
 // A block still unknown (set from a value known only at apply) is
 // judged when it is known.
-func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnostics) bool {
+func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnostics) (*integrationtype.Type, types.Object, bool) {
 	var set, names []string
+	var found *integrationtype.Type
+	var foundBlock types.Object
 	unknown := false
 	for _, t := range integrationtype.All {
 		names = append(names, t.Block)
 		var block types.Object
 		if d := config(ctx, path.Root(t.Block), &block); d.HasError() {
 			out.Append(d...)
-			return false
+			return nil, types.Object{}, false
 		}
 		switch {
 		case block.IsUnknown():
 			unknown = true
 		case !block.IsNull():
 			set = append(set, t.Block)
+			found, foundBlock = t, block
 		}
 	}
 	switch {
@@ -183,13 +187,12 @@ func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnosti
 				fmt.Sprintf("%s are set, but an immuta_integration manages one integration: keep one of these blocks "+
 					"and move the other to its own immuta_integration resource.", strings.Join(set, " and ")))
 		}
-		return false
+		return nil, types.Object{}, false
 	case len(set) == 0 && !unknown:
 		out.AddError("Missing integration type",
 			fmt.Sprintf("Set exactly one integration type block: %s.", strings.Join(names, ", ")))
-		return false
 	}
-	return len(set) == 1
+	return found, foundBlock, len(set) == 1
 }
 
 // getter is the GetAttribute of a plan, state or configuration.
@@ -245,11 +248,9 @@ func warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, out *d
 	if !ok {
 		return
 	}
-	var id types.String
-	var autoBootstrap types.Bool
-	out.Append(get(ctx, path.Root("id"), &id)...)
-	out.Append(get(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	if _, diags := deleteRequest(t, id.ValueString(), autoBootstrap.ValueBool(), block); diags.HasError() {
+	op, d := readOperation(ctx, get)
+	out.Append(d...)
+	if _, diags := deleteRequest(t, op.id, op.autoBootstrap.ValueBool(), block); diags.HasError() {
 		for _, d := range diags.Errors() {
 			out.AddWarning(d.Summary(), d.Detail())
 		}

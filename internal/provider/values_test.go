@@ -147,10 +147,21 @@ func TestExactlyOneTypeBlock(t *testing.T) {
 	}
 	for _, c := range cases {
 		var diags diag.Diagnostics
-		ok := exactlyOneTypeBlock(ctx, blocks(c.blocks), &diags)
+		got, _, ok := exactlyOneTypeBlock(ctx, blocks(c.blocks), &diags)
 		if ok != c.ok || len(diags.Errors()) != len(c.errs) {
 			t.Errorf("%s: ok=%v with %d errors %v, want ok=%v with %d", c.name, ok, len(diags.Errors()), diags, c.ok, len(c.errs))
 			continue
+		}
+		if c.ok {
+			var want *integrationtype.Type
+			for _, t := range integrationtype.All {
+				if _, set := c.blocks[t.Block]; set && !c.blocks[t.Block].IsUnknown() {
+					want = t
+				}
+			}
+			if got != want {
+				t.Errorf("%s: returned %v, want the %s type", c.name, got, want.Block)
+			}
 		}
 		for i, want := range c.errs {
 			if !strings.Contains(diags.Errors()[i].Detail(), want) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -26,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
@@ -165,24 +167,24 @@ func settle(plan tftypes.Value) (tftypes.Value, error) {
 }
 
 func (*floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	v, err := settle(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("floor: cannot build the state", err.Error())
-		return
-	}
-	resp.State.Raw = v
+	settleInto(req.Plan.Raw, &resp.State, &resp.Diagnostics)
 }
 
 // Read keeps the state as it is (the framework starts from the prior state).
 func (*floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (*floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	v, err := settle(req.Plan.Raw)
+	settleInto(req.Plan.Raw, &resp.State, &resp.Diagnostics)
+}
+
+// settleInto makes the settled plan the new state (Create and Update).
+func settleInto(plan tftypes.Value, state *tfsdk.State, diags *diag.Diagnostics) {
+	v, err := settle(plan)
 	if err != nil {
-		resp.Diagnostics.AddError("floor: cannot build the state", err.Error())
+		diags.AddError("floor: cannot build the state", err.Error())
 		return
 	}
-	resp.State.Raw = v
+	state.Raw = v
 }
 
 // Delete does nothing; the framework then removes the resource from state.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Terraform's ten parallel operations share the client: after the first
@@ -41,6 +42,9 @@ func TestParallelRequestsReuseConnections(t *testing.T) {
 				if _, err := c.GetIntegration(context.Background(), "1"); err != nil {
 					errs <- err
 				}
+				// Terraform's operations do their own work between requests,
+				// so several connections lie idle at once.
+				time.Sleep(2 * time.Millisecond)
 			}
 		}()
 	}
@@ -49,7 +53,10 @@ func TestParallelRequestsReuseConnections(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if n := opened.Load(); n > workers {
-		t.Errorf("%d requests from %d workers opened %d connections, want at most %d", workers*perWorker, workers, n, workers)
+	// One connection per worker, and a few more when the transport dials for
+	// a waiting request just as another connection comes free. Keeping only
+	// GOMAXPROCS+1 idle connections (the default) opened 100 to 160 here.
+	if n := opened.Load(); n > 2*workers {
+		t.Errorf("%d requests from %d workers opened %d connections, want at most %d", workers*perWorker, workers, n, 2*workers)
 	}
 }

@@ -111,9 +111,9 @@ type DatabricksOAuthClientConfig struct {
 	AuthorityURL   *string `json:"authorityUrl,omitempty"`
 }
 
-// DatabricksGroupPattern lists the groups exempt from data policies.
+// DatabricksGroupPattern names the group exempt from data policies.
 type DatabricksGroupPattern struct {
-	Deny []string `json:"deny,omitempty"`
+	Deny *string `json:"deny,omitempty"`
 }
 
 // RedshiftConfig is the config of a "Redshift" integration.
@@ -161,7 +161,6 @@ type BigQueryConfig struct {
 	Location      *string `json:"location,omitempty"`
 	// Credential is the service-account key file (JSON) as a string; secret.
 	Credential *string `json:"credential,omitempty"`
-	Port       *int    `json:"port,omitempty"`
 }
 
 // S3Config is the config of a "Native S3" integration.
@@ -175,7 +174,6 @@ type S3Config struct {
 	AWSRoleToAssume    *string `json:"awsRoleToAssume,omitempty"`
 	AWSAccessKeyID     *string `json:"awsAccessKeyId,omitempty"`
 	AWSSecretAccessKey *string `json:"awsSecretAccessKey,omitempty"`
-	Port               *int    `json:"port,omitempty"`
 }
 
 // TrinoConfig is what GET returns as the config of a "Trino" integration

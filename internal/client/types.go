@@ -63,6 +63,18 @@ func IsTerminal(status string) bool { return terminalStatuses[status] }
 // operation's timeout rather than guess.
 func IsTransitional(status string) bool { return !IsTerminal(status) }
 
+// IsDeleted reports whether status says the integration is gone: Immuta
+// may keep answering and listing a deleted record.
+func IsDeleted(status string) bool { return status == StatusDeleted }
+
+// HealthyStatuses are the statuses a create or update succeeds in: the
+// integration is installed (recurringValidationError: installed, but its
+// periodic re-validation failed). Any other terminal status, "disabled"
+// and "deleted" included, is a failure.
+func HealthyStatuses() []string {
+	return []string{StatusEnabled, StatusRecurringValidationError}
+}
+
 // IsFailed reports whether status is one of the terminal failure statuses.
 func IsFailed(status string) bool {
 	switch status {
@@ -148,6 +160,16 @@ func (i *Integration) UnmarshalJSON(b []byte) error {
 	}
 	i.ID = string(aux.ID)
 	return nil
+}
+
+// HasConfig reports whether the answer holds a config object (not absent,
+// not null).
+func (i *Integration) HasConfig() bool {
+	if i == nil {
+		return false
+	}
+	raw := bytes.TrimSpace(i.Config)
+	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 }
 
 // DecodeConfig decodes the integration's config into v (a pointer to one of

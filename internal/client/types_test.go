@@ -50,7 +50,7 @@ func TestConfigFieldNames(t *testing.T) {
 		v    any
 		want string
 	}{
-		{DatabricksConfig{WorkspaceURL: ptr("w"), HTTPPath: ptr("/p"), GroupPattern: &DatabricksGroupPattern{Deny: []string{"g"}}}, `{"workspaceUrl":"w","httpPath":"/p","groupPattern":{"deny":["g"]}}`},
+		{DatabricksConfig{WorkspaceURL: ptr("w"), HTTPPath: ptr("/p"), GroupPattern: &DatabricksGroupPattern{Deny: ptr("g")}}, `{"workspaceUrl":"w","httpPath":"/p","groupPattern":{"deny":"g"}}`},
 		{RedshiftConfig{InitialDatabase: ptr("d"), AccessKeyID: ptr("a"), SecretKey: ptr("s"), SessionToken: ptr("t")}, `{"initialDatabase":"d","accessKeyId":"a","secretKey":"s","sessionToken":"t"}`},
 		{AzureSynapseConfig{MetadataDelimiters: &MetadataDelimiters{HashDelimiter: ptr("|"), HashKeyDelimiter: ptr(":"), ArrayDelimiter: ptr(",")}}, `{"metadataDelimiters":{"hashDelimiter":"|","hashKeyDelimiter":":","arrayDelimiter":","}}`},
 		{BigQueryConfig{DatasetSuffix: ptr("_x"), Credential: ptr("{}")}, `{"datasetSuffix":"_x","credential":"{}"}`},

@@ -89,16 +89,47 @@ func apiObject(fields []Field, plan, config map[string]attr.Value) map[string]an
 
 func isEmpty(v attr.Value) bool { return v == nil || v.IsNull() || v.IsUnknown() }
 
-// BlockFromAPI builds a type block from the API's "config". Secrets, which
-// the API never returns, and the write-only version triggers keep their
-// values from prior (the state, or the plan on create); write-only values
-// are always null in state.
-func (t *Type) BlockFromAPI(config map[string]any, prior types.Object) (types.Object, error) {
-	values, err := blockValues(t.Fields, config, attributes(prior))
+// BlockFromAPI builds a type block from the API's "config". A field Immuta's
+// answer leaves out (or answers null) is not a change: it keeps its value
+// from prior (the state, or the plan on create and update), at every depth,
+// and takes its default only when there is no prior value (an import).
+// Secrets, which the API never returns, and the write-only version triggers
+// always come from prior; write-only values are always null in state.
+// Immuta does not keep the privileged credentials of an auto-bootstrapped
+// integration, so with autoBootstrap those come from prior too, whatever the
+// answer holds.
+func (t *Type) BlockFromAPI(config map[string]any, prior types.Object, autoBootstrap bool) (types.Object, error) {
+	priorAttrs := attributes(prior)
+	if autoBootstrap && len(t.DeleteCredentials) > 0 {
+		config = withoutKeys(config, t.jsonNames(t.DeleteCredentials))
+	}
+	values, err := blockValues(t.Fields, config, priorAttrs)
 	if err != nil {
 		return types.ObjectNull(t.AttrTypes()), err
 	}
 	return objectValue(t.AttrTypes(), values)
+}
+
+func (t *Type) jsonNames(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		if f, ok := t.Field(name); ok {
+			out = append(out, f.JSON)
+		}
+	}
+	return out
+}
+
+// withoutKeys is m without the given keys (m itself is not changed).
+func withoutKeys(m map[string]any, keys []string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
 }
 
 func objectValue(types_ map[string]attr.Type, values map[string]attr.Value) (types.Object, error) {
@@ -126,21 +157,26 @@ func blockValues(fields []Field, config map[string]any, prior map[string]attr.Va
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.JSON, err)
 		}
+		if v == nil { // absent from the answer
+			v = priorOr(prior, f.Name, defaultValue(f))
+		}
 		values[f.Name] = v
 	}
 	return values, nil
 }
 
-func priorOr(prior map[string]attr.Value, name string, null attr.Value) attr.Value {
+func priorOr(prior map[string]attr.Value, name string, fallback attr.Value) attr.Value {
 	if v, ok := prior[name]; ok && v != nil && !v.IsUnknown() {
 		return v
 	}
-	return null
+	return fallback
 }
 
+// valueFromAPI converts one answered value; nil (with no error) means the
+// answer holds nothing for the field.
 func valueFromAPI(f Field, raw any, prior attr.Value) (attr.Value, error) {
 	if raw == nil {
-		return defaultNull(f), nil
+		return nil, nil
 	}
 	switch f.Kind {
 	case String:
@@ -151,6 +187,10 @@ func valueFromAPI(f Field, raw any, prior attr.Value) (attr.Value, error) {
 			return types.StringValue(s.String()), nil
 		case float64, bool:
 			return types.StringValue(fmt.Sprint(s)), nil
+		case []any:
+			if f.ReadsFromList {
+				return oneString(s)
+			}
 		}
 	case Int64:
 		n, err := toInt64(raw)
@@ -200,6 +240,21 @@ func valueFromAPI(f Field, raw any, prior attr.Value) (attr.Value, error) {
 		return objectValue(attrTypes(f.Fields), values)
 	}
 	return nil, fmt.Errorf("unexpected value of type %T", raw)
+}
+
+// oneString reads a string answered as a list: one element is the value, an
+// empty list says nothing.
+func oneString(items []any) (attr.Value, error) {
+	switch len(items) {
+	case 0:
+		return nil, nil
+	case 1:
+		if s, ok := items[0].(string); ok {
+			return types.StringValue(s), nil
+		}
+		return nil, fmt.Errorf("expected a string, got a list holding a %T", items[0])
+	}
+	return nil, fmt.Errorf("expected one string, got a list of %d", len(items))
 }
 
 func toInt64(raw any) (int64, error) {

@@ -5,94 +5,190 @@ package integrationtype
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-// SecretRef is one secret of the privileged credentials that DELETE needs.
-type SecretRef struct {
-	// Path is the Terraform path relative to the type block ("private_key.content").
-	Path string
-	// JSONPath is the same field in the API payload.
-	JSONPath []string
-	// Required is false for optional secrets such as a key passphrase.
-	Required bool
-	// InState is true when the state holds the value (not write-only).
-	InState bool
-}
+// Immuta does not keep the privileged credentials of an auto-bootstrapped
+// integration after set-up, yet DELETE needs them all again (authentication
+// type, user, role, secret). They come from Terraform only: the state, or a
+// fallback the caller supplies (for write-only secrets, which state never
+// holds, and for an imported integration, whose state Immuta could not fill).
 
-// DeleteSecrets lists the secrets that DELETE's privileged credentials need
-// for the block's authentication type, and whether state holds them.
-func (t *Type) DeleteSecrets(block types.Object) []SecretRef {
+// CredentialLookup supplies a credential the state lacks, by its Terraform
+// path relative to the type block ("password", "private_key.content").
+type CredentialLookup func(path string) (string, bool)
+
+// DeleteCredentialsFrom builds DELETE's privileged credentials from state,
+// filling what state lacks from lookup. missing lists the Terraform paths
+// (relative to the type block) of required credentials found in neither.
+// It returns nil credentials for a type whose DELETE takes none.
+func (t *Type) DeleteCredentialsFrom(state types.Object, lookup CredentialLookup) (creds map[string]any, missing []string) {
 	if len(t.DeleteCredentials) == 0 {
-		return nil
+		return nil, nil
 	}
-	attrs := attributes(block)
-	var refs []SecretRef
+	creds = t.APIConfigSubset(state, t.DeleteCredentials)
+	c := &credentialCollector{fields: t.Fields, creds: creds, lookup: lookup}
+	for _, name := range t.DeleteCredentials {
+		f, _ := t.Field(name)
+		if f.Required || slices.Contains(t.RequiredWithAutoBootstrap, name) {
+			c.need(name, true)
+		}
+	}
 	for _, v := range t.Variants {
-		if v.Discriminator == "" || (v.Object != "" && !slices.Contains(t.DeleteCredentials, v.Object)) {
-			continue
-		}
-		// A variant of a nested object (Snowflake's OAuth settings) applies
-		// when that object is set; its paths are relative to it.
-		fields, objAttrs, prefix := t.Fields, attrs, ""
-		if v.Object != "" {
-			f, _ := t.Field(v.Object)
-			o, ok := attrs[v.Object].(basetypes.ObjectValue)
-			if !ok || o.IsNull() || o.IsUnknown() {
-				continue
-			}
-			fields, objAttrs, prefix = f.Fields, o.Attributes(), v.Object+"."
-		}
-		key, known := discriminator(fields, objAttrs, v.Discriminator)
-		if !known {
-			continue
-		}
-		rule := v.Rules[key]
-		add := func(rel string, required bool) {
-			p := prefix + rel
-			parts := strings.Split(p, ".")
-			if !leafIsSecret(t.Fields, parts) {
-				return
-			}
-			jsonPath, ok := jsonPathOf(t.Fields, parts)
-			if !ok {
-				return
-			}
-			refs = append(refs, SecretRef{Path: p, JSONPath: jsonPath, Required: required, InState: stateHasSecret(t.Fields, attrs, parts)})
-		}
-		for _, p := range rule.Requires {
-			add(p, true)
-		}
-		for _, p := range rule.Allows {
-			add(p, false)
+		if v.Object == "" && v.Discriminator != "" && slices.Contains(t.DeleteCredentials, v.Discriminator) {
+			c.variant(t.Variants, v, "")
 		}
 	}
-	return refs
+	return creds, c.missing
 }
 
-// stateHasSecret reports whether the secret itself (not its write-only
-// alternative, which state never holds) has a value.
-func stateHasSecret(fields []Field, attrs map[string]attr.Value, parts []string) bool {
-	for i, name := range parts {
-		v := attrs[name]
-		if isEmpty(v) {
-			return false
-		}
-		if i == len(parts)-1 {
-			return true
-		}
-		f, _ := findField(fields, name)
-		o, ok := v.(basetypes.ObjectValue)
-		if !ok {
-			return false
-		}
-		fields, attrs = f.Fields, o.Attributes()
+type credentialCollector struct {
+	fields  []Field
+	creds   map[string]any
+	lookup  CredentialLookup
+	missing []string
+	seen    map[string]bool
+}
+
+// variant adds the fields that the discriminator's current value needs.
+func (c *credentialCollector) variant(all []Variant, v Variant, prefix string) {
+	key, ok := c.value(prefix + v.Discriminator)
+	if !ok {
+		return // the discriminator itself is reported missing
 	}
-	return false
+	rule, ok := v.Rules[key]
+	if !ok {
+		return
+	}
+	for _, p := range rule.Requires {
+		c.need(prefix+p, true)
+	}
+	for _, p := range rule.Allows {
+		c.need(prefix+p, false)
+	}
+	// A required object brings its own required fields and variants.
+	for _, p := range rule.Requires {
+		f, ok := fieldAt(c.fields, prefix+p)
+		if !ok || f.Kind != Object {
+			continue
+		}
+		for _, child := range f.Fields {
+			if child.Required {
+				c.need(prefix+p+"."+child.Name, true)
+			}
+		}
+		for _, nested := range all {
+			if nested.Object == prefix+p {
+				c.variant(all, nested, prefix+p+".")
+			}
+		}
+	}
+}
+
+// need makes sure the field at path is in creds, from the lookup if state
+// lacks it; an object is satisfied by its own required fields.
+func (c *credentialCollector) need(path string, required bool) {
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[path] {
+		return
+	}
+	c.seen[path] = true
+	f, ok := fieldAt(c.fields, path)
+	if !ok || f.Kind == Object {
+		return
+	}
+	if _, ok := c.value(path); !ok && required {
+		c.missing = append(c.missing, path)
+	}
+}
+
+// value returns the credential at path as text, from creds, else from the
+// lookup (which then also sets it in creds), else the field's default or
+// implied value.
+func (c *credentialCollector) value(path string) (string, bool) {
+	parts := strings.Split(path, ".")
+	jsonPath, ok := jsonPathOf(c.fields, parts)
+	f, found := fieldAt(c.fields, path)
+	if !ok || !found {
+		return "", false
+	}
+	if v, ok := getPath(c.creds, jsonPath); ok {
+		return textOf(v), true
+	}
+	if c.lookup != nil {
+		if s, ok := c.lookup(path); ok {
+			if v, ok := typedValue(f, s); ok {
+				SetPath(c.creds, jsonPath, v)
+				return s, true
+			}
+		}
+	}
+	if f.Default != nil { // documented: Immuta would assume it too
+		SetPath(c.creds, jsonPath, f.Default)
+		return textOf(f.Default), true
+	}
+	if f.Implied != nil { // assumed by Immuta's rules, never sent
+		return textOf(f.Implied), true
+	}
+	return "", false
+}
+
+func textOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	}
+	return ""
+}
+
+// typedValue converts a looked-up text to the field's API value.
+func typedValue(f Field, s string) (any, bool) {
+	switch f.Kind {
+	case String:
+		return s, s != ""
+	case Bool:
+		b, err := strconv.ParseBool(s)
+		return b, err == nil
+	case Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	return nil, false
+}
+
+func fieldAt(fields []Field, path string) (Field, bool) {
+	var f Field
+	for _, name := range strings.Split(path, ".") {
+		var ok bool
+		if f, ok = findField(fields, name); !ok {
+			return Field{}, false
+		}
+		fields = f.Fields
+	}
+	return f, true
+}
+
+func getPath(obj map[string]any, jsonPath []string) (any, bool) {
+	var cur any = obj
+	for _, k := range jsonPath {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok || cur == nil {
+			return nil, false
+		}
+	}
+	return cur, true
 }
 
 func jsonPathOf(fields []Field, parts []string) ([]string, bool) {

@@ -44,8 +44,17 @@ type Field struct {
 	// object's own default when the block is left out.
 	HasDefault bool
 	// ServerComputed marks an optional field whose value the API may fill in
-	// without a documented default; the plan keeps the prior state value.
+	// without a documented default: left out, it is not sent, the plan keeps
+	// the prior state value, and Immuta's answer decides.
 	ServerComputed bool
+	// Implied is the value Immuta's rules assume when the field is left out
+	// (without documenting it as a default): the provider's own checks use
+	// it, and it is never sent.
+	Implied any
+	// ReadsFromList accepts a one-element list of strings where Immuta's
+	// answer should hold a string (Databricks' groupPattern.deny, a list in
+	// older answers).
+	ReadsFromList bool
 	// NonEditable fields force replacement: the API rejects a PUT that changes them.
 	NonEditable bool
 	// Secret fields are never returned by the API (answered as "[REDACTED]").

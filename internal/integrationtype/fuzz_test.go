@@ -23,7 +23,7 @@ func FuzzBlockFromAPI(f *testing.F) {
 		if json.Unmarshal(data, &cfg) != nil {
 			return
 		}
-		block, err := typ.BlockFromAPI(cfg, types.ObjectNull(typ.AttrTypes()))
+		block, err := typ.BlockFromAPI(cfg, types.ObjectNull(typ.AttrTypes()), false)
 		if err != nil {
 			return
 		}
@@ -53,7 +53,7 @@ func FuzzBlockFromAPI(f *testing.F) {
 				}
 			}
 		}
-		again, err := typ.BlockFromAPI(typ.APIConfig(block, types.ObjectNull(typ.AttrTypes())), block)
+		again, err := typ.BlockFromAPI(typ.APIConfig(block, types.ObjectNull(typ.AttrTypes())), block, false)
 		if err != nil {
 			t.Fatalf("%s: the block's own payload form does not read back: %v", typ.Block, err)
 		}

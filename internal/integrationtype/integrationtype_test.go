@@ -5,7 +5,6 @@ package integrationtype
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -228,7 +227,7 @@ func TestAPIConfigAndBackKeepSecretsAndOmitNulls(t *testing.T) {
 		"authenticationType": "userPassword", "username": "U", "password": "[REDACTED]",
 		"audit": map[string]any{"enabled": false}, "unknownFutureField": "ignored",
 	}
-	block, err := Snowflake.BlockFromAPI(answer, plan)
+	block, err := Snowflake.BlockFromAPI(answer, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +257,7 @@ func TestBlockFromAPIRejectsWrongTypes(t *testing.T) {
 		"list of numbers":  {"workspaces": map[string]any{"warehouses": []any{1.0}}},
 		"object as string": {"audit": "yes"},
 	} {
-		if _, err := Snowflake.BlockFromAPI(answer, types.ObjectNull(Snowflake.AttrTypes())); err == nil {
+		if _, err := Snowflake.BlockFromAPI(answer, types.ObjectNull(Snowflake.AttrTypes()), false); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -312,53 +311,5 @@ func TestValidateVariants(t *testing.T) {
 				t.Errorf("errors on %v, want %v", got, tc.wantPaths)
 			}
 		})
-	}
-}
-
-func TestDeleteSecretsFollowTheAuthenticationType(t *testing.T) {
-	oauthType := Snowflake.AttrTypes()["oauth_client_config"].(types.ObjectType)
-	oauth := func(set map[string]attr.Value) types.Object {
-		values := map[string]attr.Value{}
-		for name, at := range oauthType.AttrTypes {
-			if v, ok := set[name]; ok {
-				values[name] = v
-			} else {
-				values[name] = nullOf(at)
-			}
-		}
-		return types.ObjectValueMust(oauthType.AttrTypes, values)
-	}
-	cases := []struct {
-		name string
-		set  map[string]attr.Value
-		want string // path:required:inState, comma separated
-	}{
-		{"password in state", map[string]attr.Value{"authentication_type": sv("userPassword"), "password": sv("p")},
-			"password:true:true"},
-		{"write-only password", map[string]attr.Value{"authentication_type": sv("userPassword"), "password_wo_version": types.Int64Value(1)},
-			"password:true:false"},
-		{"key pair", map[string]attr.Value{"authentication_type": sv("keyPair")},
-			"private_key.content:true:false,private_key_password:false:false"},
-		{"oauth secret, write-only", map[string]attr.Value{"authentication_type": sv("oAuthClientCredentials"),
-			"oauth_client_config": oauth(map[string]attr.Value{"use_certificate": types.BoolValue(false)})},
-			"oauth_client_config.client_secret:true:false"},
-		{"oauth certificate in state", map[string]attr.Value{"authentication_type": sv("oAuthClientCredentials"),
-			"oauth_client_config": oauth(map[string]attr.Value{"use_certificate": types.BoolValue(true), "oauth_private_key": types.ObjectValueMust(
-				oauthType.AttrTypes["oauth_private_key"].(types.ObjectType).AttrTypes, map[string]attr.Value{
-					"key_name": types.StringNull(), "user_filename": types.StringNull(), "content": sv("pem"),
-					"content_wo": types.StringNull(), "content_wo_version": types.Int64Null()})})},
-			"oauth_client_config.oauth_private_key.content:true:true"},
-	}
-	for _, tc := range cases {
-		var got []string
-		for _, ref := range Snowflake.DeleteSecrets(objectFrom(t, Snowflake, tc.set)) {
-			got = append(got, fmt.Sprintf("%s:%t:%t", ref.Path, ref.Required, ref.InState))
-		}
-		if strings.Join(got, ",") != tc.want {
-			t.Errorf("%s: %v, want %s", tc.name, got, tc.want)
-		}
-	}
-	if refs := Databricks.DeleteSecrets(objectFrom(t, Databricks, map[string]attr.Value{"authentication_type": sv("token")})); len(refs) != 0 {
-		t.Errorf("Databricks DELETE never takes credentials, got %v", refs)
 	}
 }

@@ -202,10 +202,13 @@ func discriminator(fields []Field, attrs map[string]attr.Value, name string) (st
 		return "", false
 	}
 	if isEmpty(v) {
-		if f.Default == nil {
-			return "", false
+		switch {
+		case f.Default != nil:
+			return fmt.Sprint(f.Default), true
+		case f.Implied != nil:
+			return fmt.Sprint(f.Implied), true
 		}
-		return fmt.Sprint(f.Default), true
+		return "", false
 	}
 	switch val := v.(type) {
 	case basetypes.StringValue:

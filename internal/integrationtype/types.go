@@ -34,27 +34,48 @@ func ByAPIName(name string) (*Type, bool) {
 }
 
 // Fields that several types share.
+// enabledFlag is an on/off switch whose default Immuta's docs do not give:
+// left out, it is not sent and Immuta's answer fills it in.
 func enabledFlag(what string) Field {
-	return Field{Name: "enabled", JSON: "enabled", Kind: Bool, Default: false, Description: "Whether " + what + " is enabled."}
+	return Field{Name: "enabled", JSON: "enabled", Kind: Bool, ServerComputed: true, Description: "Whether " + what + " is enabled."}
 }
 
-func auditField() Field {
+// auditField is the query-audit switch; only Snowflake's docs give its
+// default (false).
+func auditField(documentedDefault bool) Field {
+	if documentedDefault {
+		return Field{
+			Name: "audit", JSON: "audit", Kind: Object, HasDefault: true,
+			Description: "Query audit settings.",
+			Fields: []Field{{Name: "enabled", JSON: "enabled", Kind: Bool, Default: false,
+				Description: "Whether query audit is enabled."}},
+		}
+	}
 	return Field{
-		Name: "audit", JSON: "audit", Kind: Object, HasDefault: true,
+		Name: "audit", JSON: "audit", Kind: Object, ServerComputed: true,
 		Description: "Query audit settings.",
 		Fields:      []Field{enabledFlag("query audit")},
 	}
 }
 
+// impersonationField: the role's default is documented for Snowflake only,
+// and no type documents the switch's, so the object is Immuta's to fill in.
 func impersonationField(defaultRole any) Field {
 	return Field{
-		Name: "impersonation", JSON: "impersonation", Kind: Object, HasDefault: true,
+		Name: "impersonation", JSON: "impersonation", Kind: Object, ServerComputed: true,
 		Description: "User impersonation settings.",
 		Fields: []Field{
 			enabledFlag("user impersonation"),
 			{Name: "role", JSON: "role", Kind: String, Default: defaultRole, Description: "Name of the role Immuta creates for impersonation."},
 		},
 	}
+}
+
+// useCertificate chooses between a certificate and a client secret. Its
+// default is not documented, but Immuta's rules read a missing value as
+// false, and so do the provider's checks.
+func useCertificate(description string) Field {
+	return Field{Name: "use_certificate", JSON: "useCertificate", Kind: Bool, ServerComputed: true, Implied: false, Description: description}
 }
 
 func secret(name, json, description string) Field {
@@ -129,7 +150,7 @@ var Snowflake = &Type{
 				{Name: "client_id", JSON: "clientId", Kind: String, Required: true, Description: "OAuth client ID."},
 				{Name: "authority_url", JSON: "authorityUrl", Kind: String, Required: true, Description: "Token endpoint of the identity provider.",
 					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL"))},
-				{Name: "use_certificate", JSON: "useCertificate", Kind: Bool, Default: false, Description: "Authenticate with a certificate instead of a client secret."},
+				useCertificate("Authenticate with a certificate instead of a client secret."),
 				str("public_certificate_thumbprint", "publicCertificateThumbprint", "Thumbprint of the certificate (when `use_certificate` is true)."),
 				{Name: "oauth_private_key", JSON: "oauthPrivateKey", Kind: Object, Description: "Certificate private key (when `use_certificate` is true).",
 					Fields: []Field{
@@ -141,15 +162,15 @@ var Snowflake = &Type{
 				str("resource", "resource", "Resource (audience) requested in the token."),
 				str("scope", "scope", "Scope requested in the token."),
 			}},
-		auditField(),
-		{Name: "workspaces", JSON: "workspaces", Kind: Object, HasDefault: true, Description: "Project workspaces settings.",
+		auditField(true),
+		{Name: "workspaces", JSON: "workspaces", Kind: Object, ServerComputed: true, Description: "Project workspaces settings.",
 			Fields: []Field{
 				enabledFlag("project workspaces"),
-				{Name: "warehouses", JSON: "warehouses", Kind: StringList, Default: []string{}, ListValidators: nonEmptyStringList(),
+				{Name: "warehouses", JSON: "warehouses", Kind: StringList, ServerComputed: true, ListValidators: nonEmptyStringList(),
 					Description: "Warehouses available to project workspaces."},
 			}},
 		impersonationField("IMMUTA_IMPERSONATION"),
-		{Name: "lineage", JSON: "lineage", Kind: Object, HasDefault: true, Description: "Lineage tag propagation settings.",
+		{Name: "lineage", JSON: "lineage", Kind: Object, ServerComputed: true, Description: "Lineage tag propagation settings.",
 			Fields: []Field{
 				enabledFlag("lineage"),
 				{Name: "ingest_batch_size", JSON: "ingestBatchSize", Kind: Int64, Default: int64(1000),
@@ -157,9 +178,9 @@ var Snowflake = &Type{
 				{Name: "table_filter", JSON: "tableFilter", Kind: String, Default: ".*", Description: "Regular expression of the tables whose lineage is ingested."},
 				{Name: "tag_filter_regex", JSON: "tagFilterRegex", Kind: String, Default: ".*", Description: "Regular expression of the tags that propagate."},
 			}},
-		{Name: "user_role_pattern", JSON: "userRolePattern", Kind: Object, HasDefault: true, Description: "Snowflake roles Immuta leaves alone.",
+		{Name: "user_role_pattern", JSON: "userRolePattern", Kind: Object, ServerComputed: true, Description: "Snowflake roles Immuta leaves alone.",
 			Fields: []Field{
-				{Name: "exclude", JSON: "exclude", Kind: StringList, Default: []string{}, ListValidators: nonEmptyStringList(),
+				{Name: "exclude", JSON: "exclude", Kind: StringList, ServerComputed: true, ListValidators: nonEmptyStringList(),
 					Description: "Patterns of role names to exclude."},
 			}},
 	},
@@ -196,18 +217,18 @@ var Databricks = &Type{
 		secret("token", "token", "Personal access token of the Immuta service principal (`token`)."),
 		{Name: "oauth_client_config", JSON: "oAuthClientConfig", Kind: Object, Description: "OAuth machine-to-machine settings (`oAuthM2M`).",
 			Fields: []Field{
-				{Name: "use_certificate", JSON: "useCertificate", Kind: Bool, Default: false, Description: "Authenticate with a certificate."},
+				useCertificate("Authenticate with a certificate."),
 				str("client_id", "clientId", "OAuth client ID of the service principal."),
 				secret("client_secret", "clientSecret", "OAuth client secret of the service principal."),
 				{Name: "scope", JSON: "scope", Kind: String, Default: "all-apis", Description: "Scope requested in the token."},
 				{Name: "authority_url", JSON: "authorityUrl", Kind: String, Description: "Token endpoint, when not the workspace's own.",
 					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL"))},
 			}},
-		auditField(),
-		{Name: "group_pattern", JSON: "groupPattern", Kind: Object, HasDefault: true, Description: "Databricks groups Immuta ignores.",
+		auditField(false),
+		{Name: "group_pattern", JSON: "groupPattern", Kind: Object, ServerComputed: true, Description: "Databricks groups Immuta leaves alone.",
 			Fields: []Field{
-				{Name: "deny", JSON: "deny", Kind: StringList, Default: []string{}, ListValidators: nonEmptyStringList(),
-					Description: "Patterns of group names to ignore."},
+				{Name: "deny", JSON: "deny", Kind: String, ReadsFromList: true,
+					Description: "Name of the exemption group: Immuta does not govern its members."},
 			}},
 	},
 }
@@ -315,7 +336,6 @@ var BigQuery = &Type{
 		{Name: "location", JSON: "location", Kind: String, Required: true, NonEditable: true, Description: "BigQuery location, such as `US` or `europe-west1`."},
 		{Name: "credential", JSON: "credential", Kind: String, Secret: true, StringValidators: these(serviceAccountKeyValidator),
 			Description: "Service-account key file (JSON) Immuta authenticates with."},
-		{Name: "port", JSON: "port", Kind: Int64, Default: int64(443), Int64Validators: []validator.Int64{portValidator}, Description: "Port of the BigQuery API."},
 	},
 }
 
@@ -352,7 +372,6 @@ var S3 = &Type{
 		str("aws_role_to_assume", "awsRoleToAssume", "IAM role ARN Immuta assumes.", iamRoleValidator),
 		str("aws_access_key_id", "awsAccessKeyId", "AWS access key ID (`accessKey`)."),
 		secret("aws_secret_access_key", "awsSecretAccessKey", "AWS secret access key (`accessKey`)."),
-		{Name: "port", JSON: "port", Kind: Int64, Default: int64(443), Int64Validators: []validator.Int64{portValidator}, Description: "Port of the S3 endpoint."},
 	},
 }
 

@@ -201,32 +201,30 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 }
 
 // deleteRequest builds DELETE's body: the privileged credentials of an
-// auto-bootstrapped integration, and nothing for the others. Terraform gives
-// Delete no configuration, so write-only secrets come from environment
-// variables named after the attribute: IMMUTA_DELETE_PASSWORD,
-// IMMUTA_DELETE_PRIVATE_KEY_CONTENT, and so on.
+// auto-bootstrapped integration, and nothing for the others. Immuta does not
+// keep them, and Terraform gives Delete no configuration, so what the state
+// lacks (write-only secrets; everything, for an imported integration) comes
+// from environment variables named after the attribute:
+// IMMUTA_DELETE_PASSWORD, IMMUTA_DELETE_USERNAME, IMMUTA_DELETE_ROLE, and so on.
 func deleteRequest(t *integrationtype.Type, id string, autoBootstrap bool, block types.Object) (*client.DeleteRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !autoBootstrap || len(t.DeleteCredentials) == 0 {
 		return nil, diags
 	}
-	creds := t.APIConfigSubset(block, t.DeleteCredentials)
-	var missing []string
-	for _, ref := range t.DeleteSecrets(block) {
-		if ref.InState {
-			continue
-		}
-		if v := os.Getenv(DeleteCredentialEnv(ref.Path)); v != "" {
-			integrationtype.SetPath(creds, ref.JSONPath, v)
-		} else if ref.Required {
-			missing = append(missing, fmt.Sprintf("%s.%s (environment variable %s)", t.Block, ref.Path, DeleteCredentialEnv(ref.Path)))
-		}
-	}
+	creds, missing := t.DeleteCredentialsFrom(block, func(p string) (string, bool) {
+		v := os.Getenv(DeleteCredentialEnv(p))
+		return v, v != ""
+	})
 	if len(missing) > 0 {
+		named := make([]string, len(missing))
+		for i, p := range missing {
+			named[i] = fmt.Sprintf("%s.%s (environment variable %s)", t.Block, p, DeleteCredentialEnv(p))
+		}
 		diags.AddError("Privileged credentials needed to delete the integration",
-			fmt.Sprintf("%s integration %s was set up automatically (auto_bootstrap = true), so Immuta needs its privileged credentials to remove it. "+
-				"They were given as write-only attributes, which Terraform does not store and does not pass to delete. "+
-				"Set %s and run the destroy again.", t.DisplayName, id, strings.Join(missing, ", ")))
+			fmt.Sprintf("%s integration %s was set up automatically (auto_bootstrap = true), so Immuta needs its privileged credentials to remove it, "+
+				"and Immuta does not keep them. Terraform's state does not hold these: write-only attributes are never stored, and an imported "+
+				"integration's credentials cannot be read from Immuta. Nothing was deleted. Set %s, then run the operation again.",
+				t.DisplayName, id, strings.Join(named, ", ")))
 		return nil, diags
 	}
 	return &client.DeleteRequest{Config: creds}, diags

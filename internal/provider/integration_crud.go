@@ -63,7 +63,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 
-	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{})
+	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "create", err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
@@ -76,7 +76,8 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddError("Cannot read the new integration", fmt.Sprintf("%s was created, but reading it back failed: %s", name, err))
 		return
 	}
-	s, d := stateFromAPI(t, obj, planBlock, autoBootstrap)
+	s, d := stateFromAPI(t, created.ID, obj, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
+		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)})
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
@@ -106,7 +107,7 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 		if id, ok := madeByLostRequest(err); ok && attempt > 1 {
 			// The request whose answer was lost landed after the lookup below:
 			// the integration on this host is the one it made.
-			if found, gerr := r.client.GetIntegration(ctx, id); gerr == nil && found != nil && found.ID != "" {
+			if found, gerr := r.client.GetIntegration(ctx, id); gerr == nil && found != nil && found.ID != "" && !client.IsDeleted(found.Status) {
 				tflog.Info(ctx, "the create request whose answer was lost went through after all; adopting its integration", map[string]any{"id": found.ID})
 				return found, diags
 			}
@@ -142,8 +143,8 @@ func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype
 		return nil, false
 	}
 	for i := range all {
-		if all[i].Type != t.APIName {
-			continue
+		if all[i].Type != t.APIName || client.IsDeleted(all[i].Status) {
+			continue // a deleted record lingers in the list but holds no host
 		}
 		var cfg map[string]any
 		if err := all[i].DecodeConfig(&cfg); err != nil {
@@ -173,9 +174,13 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 		name = describe(prior, blockHost(prior, priorBlock), op.id)
 	}
 	obj, err := r.client.GetIntegration(ctx, op.id)
-	if client.IsNotFound(err) {
+	if client.IsNotFound(err) || (err == nil && client.IsDeleted(obj.Status)) {
+		how := "was not found"
+		if err == nil {
+			how = "is reported by Immuta with status deleted"
+		}
 		resp.Diagnostics.AddWarning("Integration no longer exists",
-			fmt.Sprintf("%s was not found; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", name))
+			fmt.Sprintf("%s %s; it was deleted outside Terraform. Removing it from state, so the plan creates it again.", name, how))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -199,7 +204,11 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	if prior != t {
 		priorBlock = types.ObjectNull(t.AttrTypes()) // secrets of another type do not carry over
 	}
-	s, d := stateFromAPI(t, obj, priorBlock, autoBootstrap)
+	var status types.String
+	var results types.List
+	resp.Diagnostics.Append(state(ctx, path.Root("status"), &status)...)
+	resp.Diagnostics.Append(state(ctx, path.Root("validation_results"), &results)...)
+	s, d := stateFromAPI(t, op.id, obj, priorState{Block: priorBlock, AutoBootstrap: autoBootstrap, Status: status, ValidationResults: results})
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
@@ -244,7 +253,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err)...)
 		return
 	}
-	status, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{})
+	status, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.HealthyStatuses()})
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "update", err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
@@ -257,7 +266,8 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.AddError("Cannot read the updated integration", fmt.Sprintf("%s was updated, but reading it back failed: %s", name, err))
 		return
 	}
-	s, d := stateFromAPI(t, obj, planBlock, autoBootstrap)
+	s, d := stateFromAPI(t, id, obj, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
+		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)})
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }

@@ -24,31 +24,62 @@ type integrationState struct {
 	Block             types.Object
 }
 
-// stateFromAPI builds the state from an integration object. prior (state,
-// or plan on create and update) supplies what Immuta never returns: the
-// secrets and the write-only version triggers.
-func stateFromAPI(t *integrationtype.Type, obj *client.Integration, prior types.Object, priorAutoBootstrap types.Bool) (integrationState, diag.Diagnostics) {
+// priorState is what the state (or, on create and update, the plan) already
+// holds: Immuta's answer may leave any of it out, and what is left out is no
+// change.
+type priorState struct {
+	Block             types.Object
+	AutoBootstrap     types.Bool
+	Status            types.String
+	ValidationResults types.List
+}
+
+// stateFromAPI builds the state of integration id from Immuta's answer. The
+// ID is the one asked for: an answer naming another integration is an error,
+// never a silent switch to it.
+func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, prior priorState) (integrationState, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	name := describe(t, "", id)
+	if obj.ID != "" && obj.ID != id {
+		diags.AddError("Immuta answered for another integration",
+			fmt.Sprintf("%s was requested, but the answer describes integration %s. The state is unchanged and nothing was changed in Immuta. "+
+				"Check that the provider's url points at Immuta itself (not a proxy that rewrites answers), then try again.", name, obj.ID))
+		return integrationState{}, diags
+	}
+	if t.HasConfig && !obj.HasConfig() {
+		diags.AddError("Immuta's answer has no configuration",
+			fmt.Sprintf("%s: the answer holds no config, so Terraform cannot compare it with the state. The state is unchanged and nothing was "+
+				"changed in Immuta; this is usually a transient answer from Immuta or a proxy: try again.", name))
+		return integrationState{}, diags
+	}
 	var cfg map[string]any
 	if err := obj.DecodeConfig(&cfg); err != nil {
-		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config: %s", describe(t, "", obj.ID), err))
+		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config: %s. The state is unchanged.", name, err))
 		return integrationState{}, diags
 	}
-	block, err := t.BlockFromAPI(cfg, prior)
-	if err != nil {
-		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config field %s", describe(t, "", obj.ID), err))
-		return integrationState{}, diags
-	}
-	autoBootstrap := priorAutoBootstrap
+	autoBootstrap := prior.AutoBootstrap
 	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap {
 		autoBootstrap = types.BoolValue(*obj.AutoBootstrap)
 	}
 	if autoBootstrap.IsNull() || autoBootstrap.IsUnknown() {
 		autoBootstrap = types.BoolValue(false)
 	}
+	block, err := t.BlockFromAPI(cfg, prior.Block, autoBootstrap.ValueBool())
+	if err != nil {
+		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config field %s. The state is unchanged.", name, err))
+		return integrationState{}, diags
+	}
+	status := obj.Status
+	if status == "" && !prior.Status.IsUnknown() {
+		status = prior.Status.ValueString()
+	}
+	results := validationResultsValue(obj.ValidationResults)
+	if obj.ValidationResults == nil && !prior.ValidationResults.IsNull() && !prior.ValidationResults.IsUnknown() {
+		results = prior.ValidationResults
+	}
 	return integrationState{
-		Type: t, ID: obj.ID, AutoBootstrap: autoBootstrap, Status: obj.Status,
-		ValidationResults: validationResultsValue(obj.ValidationResults), Block: block,
+		Type: t, ID: id, AutoBootstrap: autoBootstrap, Status: status,
+		ValidationResults: results, Block: block,
 	}, diags
 }
 
@@ -56,12 +87,16 @@ func stateFromAPI(t *integrationtype.Type, obj *client.Integration, prior types.
 // the planned values, with the ID and status Immuta answered.
 func stateFromPlan(t *integrationtype.Type, plan types.Object, autoBootstrap types.Bool, created *client.Integration) integrationState {
 	// A round trip through the API form turns unknown computed values into nulls.
-	block, err := t.BlockFromAPI(t.APIConfig(plan, types.ObjectNull(t.AttrTypes())), plan)
+	block, err := t.BlockFromAPI(t.APIConfig(plan, types.ObjectNull(t.AttrTypes())), plan, false)
 	if err != nil {
 		block = types.ObjectNull(t.AttrTypes())
 	}
+	status := created.Status
+	if status == "" {
+		status = client.StatusCreating
+	}
 	return integrationState{
-		Type: t, ID: created.ID, AutoBootstrap: autoBootstrap, Status: created.Status,
+		Type: t, ID: created.ID, AutoBootstrap: autoBootstrap, Status: status,
 		ValidationResults: validationResultsValue(created.ValidationResults), Block: block,
 	}
 }

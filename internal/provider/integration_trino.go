@@ -62,7 +62,11 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 		resp.Diagnostics.AddError("Cannot read the integration", fmt.Sprintf("%s: %s", name, err))
 		return
 	}
-	s, diags := stateFromAPI(t, obj, plan, autoBootstrap)
+	var status types.String
+	var results types.List
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("validation_results"), &results)...)
+	s, diags := stateFromAPI(t, id, obj, priorState{Block: plan, AutoBootstrap: autoBootstrap, Status: status, ValidationResults: results})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }

@@ -4,6 +4,7 @@
 package integrationtype
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -62,8 +63,10 @@ func apiObject(fields []Field, plan, config map[string]attr.Value) map[string]an
 			continue
 		}
 		switch val := v.(type) {
-		case basetypes.StringValue:
-			out[f.JSON] = val.ValueString()
+		case basetypes.StringValuable:
+			if sv, d := val.ToStringValue(context.Background()); !d.HasError() {
+				out[f.JSON] = sv.ValueString()
+			}
 		case basetypes.Int64Value:
 			out[f.JSON] = val.ValueInt64()
 		case basetypes.BoolValue:
@@ -182,14 +185,14 @@ func valueFromAPI(f Field, raw any, prior attr.Value) (attr.Value, error) {
 	case String:
 		switch s := raw.(type) {
 		case string:
-			return types.StringValue(s), nil
+			return stringValue(f, s), nil
 		case json.Number:
-			return types.StringValue(s.String()), nil
+			return stringValue(f, s.String()), nil
 		case float64, bool:
-			return types.StringValue(fmt.Sprint(s)), nil
+			return stringValue(f, fmt.Sprint(s)), nil
 		case []any:
 			if f.ReadsFromList {
-				return oneString(s)
+				return oneString(f, s)
 			}
 		}
 	case Int64:
@@ -244,13 +247,13 @@ func valueFromAPI(f Field, raw any, prior attr.Value) (attr.Value, error) {
 
 // oneString reads a string answered as a list: one element is the value, an
 // empty list says nothing.
-func oneString(items []any) (attr.Value, error) {
+func oneString(f Field, items []any) (attr.Value, error) {
 	switch len(items) {
 	case 0:
 		return nil, nil
 	case 1:
 		if s, ok := items[0].(string); ok {
-			return types.StringValue(s), nil
+			return stringValue(f, s), nil
 		}
 		return nil, fmt.Errorf("expected a string, got a list holding a %T", items[0])
 	}
@@ -307,7 +310,7 @@ func defaultNull(f Field) attr.Value {
 	case Object:
 		return types.ObjectNull(attrTypes(f.Fields))
 	default:
-		return types.StringNull()
+		return stringNull(f)
 	}
 }
 

@@ -38,12 +38,15 @@ func inputFields(fields []Field) []Field {
 	return filterFields(fields, func(f Field) bool { return !f.Computed && !f.Local })
 }
 
+// filterFields also drops normalisation: a data source has no prior value to
+// compare answers with, so its strings are plain.
 func filterFields(fields []Field, keep func(Field) bool) []Field {
 	out := make([]Field, 0, len(fields))
 	for _, f := range fields {
 		if !keep(f) {
 			continue
 		}
+		f.Normalize = AsIs
 		if f.Kind == Object {
 			f.Fields = filterFields(f.Fields, keep)
 		}

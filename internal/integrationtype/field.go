@@ -51,6 +51,9 @@ type Field struct {
 	// (without documenting it as a default): the provider's own checks use
 	// it, and it is never sent.
 	Implied any
+	// Normalize says how Immuta may rewrite the value (String fields):
+	// forms that mean the same compare equal.
+	Normalize Normalization
 	// ReadsFromList accepts a one-element list of strings where Immuta's
 	// answer should hold a string (Databricks' groupPattern.deny, a list in
 	// older answers).

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
@@ -172,7 +173,7 @@ func objectFrom(t *testing.T, typ *Type, set map[string]attr.Value) types.Object
 	values := map[string]attr.Value{}
 	for name, at := range typ.AttrTypes() {
 		if v, ok := set[name]; ok {
-			values[name] = v
+			values[name] = asType(at, v)
 			continue
 		}
 		values[name] = nullOf(at)
@@ -184,7 +185,22 @@ func objectFrom(t *testing.T, typ *Type, set map[string]attr.Value) types.Object
 	return obj
 }
 
+// asType gives a plain string the attribute's own string type (normalised
+// host names and URLs have theirs).
+func asType(at attr.Type, v attr.Value) attr.Value {
+	st, isStringType := at.(basetypes.StringTypable)
+	s, isString := v.(basetypes.StringValue)
+	if !isStringType || !isString || at.Equal(types.StringType) {
+		return v
+	}
+	out, _ := st.ValueFromString(context.Background(), s)
+	return out
+}
+
 func nullOf(at attr.Type) attr.Value {
+	if _, ok := at.(basetypes.StringTypable); ok {
+		return asType(at, types.StringNull())
+	}
 	switch at := at.(type) {
 	case types.ObjectType:
 		return types.ObjectNull(at.AttrTypes)

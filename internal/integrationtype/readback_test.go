@@ -4,6 +4,7 @@
 package integrationtype
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func objectOf(t *testing.T, typ *Type, name string, set map[string]attr.Value) t
 	values := map[string]attr.Value{}
 	for n, at := range ot.AttrTypes {
 		if v, ok := set[n]; ok {
-			values[n] = v
+			values[n] = asType(at, v)
 		} else {
 			values[n] = nullOf(at)
 		}
@@ -258,5 +259,35 @@ func TestDeleteCredentialsFromStateAndLookup(t *testing.T) {
 		if creds, missing := typ.DeleteCredentialsFrom(objectFrom(t, typ, nil), lookup); creds != nil || missing != nil {
 			t.Errorf("%s: DELETE never takes credentials, got %v / %v", typ.Block, creds, missing)
 		}
+	}
+}
+
+// Host names and https URLs that Immuta answers in another form are
+// semantically equal to the configured value; a real change is not.
+func TestNormalizedValuesCompareByMeaning(t *testing.T) {
+	ctx := context.Background()
+	host, _ := Snowflake.Field("host")
+	oauth, _ := Snowflake.Field("oauth_client_config")
+	authority, _ := oauth.Child("authority_url")
+	for _, tc := range []struct {
+		f      Field
+		a, b   string
+		banner string
+		equal  bool
+	}{
+		{host, "ACME.us-east-1.snowflakecomputing.com", "acme.us-east-1.snowflakecomputing.com", "host case", true},
+		{host, "acme.snowflakecomputing.com", "acme.snowflakecomputing.com.", "host trailing dot", true},
+		{host, "acme.snowflakecomputing.com", "other.snowflakecomputing.com", "another host", false},
+		{authority, "https://IdP.example.com/oauth2/token/", "https://idp.example.com/oauth2/token", "URL host case and trailing slash", true},
+		{authority, "https://idp.example.com/OAuth2/token", "https://idp.example.com/oauth2/token", "URL path case", false},
+	} {
+		a := stringValue(tc.f, tc.a).(normalizedString)
+		equal, diags := a.StringSemanticEquals(ctx, stringValue(tc.f, tc.b).(normalizedString))
+		if diags.HasError() || equal != tc.equal {
+			t.Errorf("%s: %q vs %q semantically equal = %t, want %t (%v)", tc.banner, tc.a, tc.b, equal, tc.equal, diags)
+		}
+	}
+	if d, _ := Snowflake.Field("database"); d.Normalize != AsIs {
+		t.Error("database names are not normalised")
 	}
 }

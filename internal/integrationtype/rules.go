@@ -4,6 +4,7 @@
 package integrationtype
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -211,8 +212,10 @@ func discriminator(fields []Field, attrs map[string]attr.Value, name string) (st
 		return "", false
 	}
 	switch val := v.(type) {
-	case basetypes.StringValue:
-		return val.ValueString(), true
+	case basetypes.StringValuable:
+		if sv, d := val.ToStringValue(context.Background()); !d.HasError() {
+			return sv.ValueString(), true
+		}
 	case basetypes.BoolValue:
 		return strconv.FormatBool(val.ValueBool()), true
 	}

@@ -80,7 +80,7 @@ func resourceAttribute(f Field) schema.Attribute {
 	case String:
 		a := schema.StringAttribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
-			Sensitive: f.Secret || f.Sensitive,
+			Sensitive: f.Secret || f.Sensitive, CustomType: customStringType(f),
 		}
 		if !f.Computed {
 			limit := maxStringLength
@@ -209,7 +209,7 @@ func attrType(f Field) attr.Type {
 	case Object:
 		return types.ObjectType{AttrTypes: attrTypes(f.Fields)}
 	default:
-		return types.StringType
+		return stringType(f)
 	}
 }
 
@@ -219,9 +219,9 @@ func defaultValue(f Field) attr.Value {
 	switch f.Kind {
 	case String:
 		if s, ok := f.Default.(string); ok {
-			return types.StringValue(s)
+			return stringValue(f, s)
 		}
-		return types.StringNull()
+		return stringNull(f)
 	case Int64:
 		if n, ok := f.Default.(int64); ok {
 			return types.Int64Value(n)

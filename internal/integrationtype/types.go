@@ -125,7 +125,7 @@ var Snowflake = &Type{
 		{"Connection", "host"},
 	},
 	Fields: []Field{
-		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator),
+		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator), Normalize: HostName,
 			Description: "Snowflake account host, without scheme, such as `acme.us-east-1.snowflakecomputing.com`."},
 		port(443),
 		{Name: "warehouse", JSON: "warehouse", Kind: String, Required: true, Description: "Default warehouse Immuta uses for its queries."},
@@ -149,7 +149,7 @@ var Snowflake = &Type{
 				{Name: "provider", JSON: "provider", Kind: String, Required: true, Description: "Identity provider, such as `Okta` or `Microsoft Entra ID`."},
 				{Name: "client_id", JSON: "clientId", Kind: String, Required: true, Description: "OAuth client ID."},
 				{Name: "authority_url", JSON: "authorityUrl", Kind: String, Required: true, Description: "Token endpoint of the identity provider.",
-					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL"))},
+					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL")), Normalize: HTTPSURL},
 				useCertificate("Authenticate with a certificate instead of a client secret."),
 				str("public_certificate_thumbprint", "publicCertificateThumbprint", "Thumbprint of the certificate (when `use_certificate` is true)."),
 				{Name: "oauth_private_key", JSON: "oauthPrivateKey", Kind: Object, Description: "Certificate private key (when `use_certificate` is true).",
@@ -205,7 +205,7 @@ var Databricks = &Type{
 		{"Connection", "workspace_url"},
 	},
 	Fields: []Field{
-		{Name: "workspace_url", JSON: "workspaceUrl", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator),
+		{Name: "workspace_url", JSON: "workspaceUrl", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator), Normalize: HostName,
 			Description: "Databricks workspace host, without scheme, such as `dbc-1234.cloud.databricks.com`."},
 		{Name: "http_path", JSON: "httpPath", Kind: String, Required: true, StringValidators: these(httpPathValidator),
 			Description: "HTTP path of the SQL warehouse or cluster Immuta uses."},
@@ -222,7 +222,7 @@ var Databricks = &Type{
 				secret("client_secret", "clientSecret", "OAuth client secret of the service principal."),
 				{Name: "scope", JSON: "scope", Kind: String, Default: "all-apis", Description: "Scope requested in the token."},
 				{Name: "authority_url", JSON: "authorityUrl", Kind: String, Description: "Token endpoint, when not the workspace's own.",
-					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL"))},
+					StringValidators: these(stringvalidator.RegexMatches(httpsURL, "must be an https:// URL")), Normalize: HTTPSURL},
 			}},
 		auditField(false),
 		{Name: "group_pattern", JSON: "groupPattern", Kind: Object, ServerComputed: true, Description: "Databricks groups Immuta leaves alone.",
@@ -254,7 +254,7 @@ var Redshift = &Type{
 		{"Connection", "host"},
 	},
 	Fields: []Field{
-		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator),
+		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator), Normalize: HostName,
 			Description: "Redshift endpoint host, without scheme or port."},
 		port(5439),
 		{Name: "database", JSON: "database", Kind: String, Required: true, NonEditable: true,
@@ -293,7 +293,7 @@ var AzureSynapse = &Type{
 		{"Connection", "host"},
 	},
 	Fields: []Field{
-		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator),
+		{Name: "host", JSON: "host", Kind: String, Required: true, NonEditable: true, StringValidators: these(hostValidator), Normalize: HostName,
 			Description: "Synapse SQL endpoint host, without scheme, such as `acme.sql.azuresynapse.net`."},
 		port(1433),
 		{Name: "database", JSON: "database", Kind: String, Required: true, NonEditable: true, Description: "Existing database (dedicated SQL pool)."},

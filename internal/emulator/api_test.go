@@ -249,8 +249,11 @@ func TestDefaultsFilled(t *testing.T) {
 		}},
 		{"databricks", databricks("d.cloud.databricks.com"), map[string]any{
 			"port": 443.0, "catalog": "immuta", "audit": map[string]any{"enabled": false},
-			"groupPattern": map[string]any{"deny": []any{}}, "oAuthClientConfig": nil,
+			"groupPattern": map[string]any{}, "oAuthClientConfig": nil,
 		}},
+		{"databricks groupPattern", with(databricks("g.cloud.databricks.com"), func(c map[string]any) {
+			c["groupPattern"] = map[string]any{"deny": "immuta-exempt"}
+		}), map[string]any{"groupPattern": map[string]any{"deny": "immuta-exempt"}}},
 		{"databricks oauth", m2m, map[string]any{
 			"oAuthClientConfig": map[string]any{"clientId": "sp", "clientSecret": "[REDACTED]", "scope": "all-apis", "useCertificate": false},
 		}},
@@ -261,8 +264,9 @@ func TestDefaultsFilled(t *testing.T) {
 			"port": 1433.0, "impersonation": map[string]any{"enabled": false},
 			"metadataDelimiters": map[string]any{"hashDelimiter": "|", "hashKeyDelimiter": ":", "arrayDelimiter": ","},
 		}},
-		{"bigquery", bigquery("EU"), map[string]any{"dataset": "immuta", "port": 443.0}},
-		{"s3", s3("n", "s3://n/"), map[string]any{"port": 443.0}},
+		// No port for BigQuery and S3 (contract §8).
+		{"bigquery", bigquery("EU"), map[string]any{"dataset": "immuta", "port": nil}},
+		{"s3", s3("n", "s3://n/"), map[string]any{"port": nil}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

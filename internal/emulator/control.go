@@ -64,18 +64,21 @@ func (f *ForcedStatus) check() error {
 	return checkTests(f.Validation)
 }
 
-// Integrations returns every stored integration in id order: status resolved, secrets in clear.
+// Integrations returns every stored integration in id order: status resolved, config as stored (secrets
+// in clear, in either answer style). In the literal style, deleted integrations are listed with status
+// "deleted".
 func (e *Emulator) Integrations() []Record {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []Record{}
 	for _, rec := range e.settledAll(time.Now()) {
-		out = append(out, rec.view(false))
+		out = append(out, rec.stored())
 	}
 	return out
 }
 
-// Integration returns one stored integration, secrets in clear.
+// Integration returns one stored integration, config as stored (secrets in clear). In the literal style
+// a deleted integration is found, with status "deleted".
 func (e *Emulator) Integration(id string) (Record, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -83,15 +86,15 @@ func (e *Emulator) Integration(id string) (Record, bool) {
 	if rec == nil {
 		return Record{}, false
 	}
-	return rec.view(false), true
+	return rec.stored(), true
 }
 
 // PatchConfig merges config into the stored config behind the provider's back (drift); objects merge
-// recursively and null removes a key. The status is unchanged.
+// recursively and null removes a key. The status is unchanged. A deleted integration is not found.
 func (e *Emulator) PatchConfig(id string, config map[string]any) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	rec := e.lookup(id, time.Now())
+	rec := e.lookupLive(id, time.Now())
 	if rec == nil {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -101,7 +104,9 @@ func (e *Emulator) PatchConfig(id string, config map[string]any) error {
 	return nil
 }
 
-// ForceStatus forces a status now (cancelling any running transition); "deleted" removes the record.
+// ForceStatus forces a status now (cancelling any running transition); "deleted" ends the integration as
+// a finished DELETE does (removed in the echo style, kept with status deleted in the literal style). A
+// deleted integration is not found.
 func (e *Emulator) ForceStatus(id string, f ForcedStatus) error {
 	if err := f.check(); err != nil {
 		return err
@@ -109,7 +114,7 @@ func (e *Emulator) ForceStatus(id string, f ForcedStatus) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := time.Now()
-	rec := e.lookup(id, now)
+	rec := e.lookupLive(id, now)
 	if rec == nil {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -122,7 +127,7 @@ func (e *Emulator) ForceStatus(id string, f ForcedStatus) error {
 		rec.results = resultsOf((&FaultAction{Validation: f.Validation}).tests())
 	}
 	if f.Status == statusDeleted {
-		delete(e.records, id)
+		e.markDeleted(rec)
 		return nil
 	}
 	rec.status = f.Status
@@ -136,14 +141,16 @@ func (e *Emulator) ForceStatus(id string, f ForcedStatus) error {
 	return nil
 }
 
-// Vanish deletes an integration at once, as if removed behind the provider's back.
+// Vanish deletes an integration at once, as if removed behind the provider's back (in the literal style
+// it stays, with status deleted). A deleted integration is not found.
 func (e *Emulator) Vanish(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.lookup(id, time.Now()) == nil {
+	rec := e.lookupLive(id, time.Now())
+	if rec == nil {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	delete(e.records, id)
+	e.markDeleted(rec)
 	return nil
 }
 
@@ -178,7 +185,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		var f ForcedStatus
 		resp = decodeControl(body, &f, func() error { return e.ForceStatus(seg[1], f) })
 		if rec, ok := e.Integration(seg[1]); ok && resp.status == http.StatusOK {
-			resp = jsonResponse(rec) // forced to "deleted" leaves {}
+			resp = jsonResponse(rec) // forced to "deleted" leaves {} in the echo style
 		}
 	default:
 		resp = notFoundRoute
@@ -202,22 +209,34 @@ func decodeControl(body []byte, v any, apply func() error) response {
 
 type settingsJSON struct {
 	TransitionDelay *string `json:"transitionDelay,omitempty"`
+	AnswerStyle     *string `json:"answerStyle,omitempty"`
 }
 
+// controlSettings serves /_emulator/settings: POST changes the settings it names (all or none), GET and
+// POST answer them all.
 func (e *Emulator) controlSettings(method string, body []byte) response {
 	switch method {
 	case http.MethodGet:
 	case http.MethodPost:
 		var s settingsJSON
 		resp := decodeControl(body, &s, func() error {
-			if s.TransitionDelay == nil {
-				return nil
-			}
 			d, err := parseDuration("transitionDelay", s.TransitionDelay)
-			if err == nil {
+			if err != nil {
+				return err
+			}
+			var style AnswerStyle
+			if s.AnswerStyle != nil {
+				if style, err = ParseAnswerStyle(*s.AnswerStyle); err != nil {
+					return fmt.Errorf("answerStyle: %w", err)
+				}
+			}
+			if s.TransitionDelay != nil {
 				e.SetTransitionDelay(d)
 			}
-			return err
+			if s.AnswerStyle != nil {
+				return e.SetAnswerStyle(style)
+			}
+			return nil
 		})
 		if resp.status != http.StatusOK {
 			return resp
@@ -226,9 +245,9 @@ func (e *Emulator) controlSettings(method string, body []byte) response {
 		return notFoundRoute
 	}
 	e.mu.Lock()
-	d := e.delay.String()
+	d, style := e.delay.String(), string(e.style)
 	e.mu.Unlock()
-	return jsonResponse(settingsJSON{TransitionDelay: &d})
+	return jsonResponse(settingsJSON{TransitionDelay: &d, AnswerStyle: &style})
 }
 
 func (e *Emulator) controlFaults(method string, body []byte) response {

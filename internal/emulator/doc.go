@@ -27,4 +27,19 @@
 //     the others pass it by and may match later rules. "times" then counts the requests it applied to.
 //   - A request dropped before handling is logged with status 0.
 //   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
+//
+// Two answer styles (Options.AnswerStyle, SetAnswerStyle, "answerStyle" in /_emulator/settings):
+// AnswerEcho, the default, answers the whole stored config with defaults filled in and secrets as
+// "[REDACTED]", and removes a deleted integration; AnswerLiteral follows contract §8 to the letter (see
+// its doc). Where §8 leaves room, the literal style decides:
+//
+//   - The privileged credentials left out are the type's DELETE credential fields (Snowflake, Redshift,
+//     Azure Synapse Analytics, autoBootstrap true); Databricks keeps its non-secret auth fields.
+//   - Defaults are compared as JSON (443 equals 443.0); an object with no members left is left out,
+//     also when it was stored empty (Databricks groupPattern without deny). Keys the schema does not
+//     know (added with PatchConfig) are answered as stored.
+//   - authorityUrl loses every trailing slash; its case is kept. host and workspaceUrl are lower-cased.
+//   - A deleted integration is read-only history: reads answer it, every call that would change it
+//     (PUT, DELETE, regenerate, the per-id scripts, and the controls PatchConfig, ForceStatus, Vanish)
+//     answers as if it were gone. Switching to the echo style removes the deleted integrations kept.
 package emulator

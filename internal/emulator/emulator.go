@@ -24,6 +24,45 @@ type Options struct {
 	NonAdminAPIKey string
 	// TransitionDelay is how long creating/editing/deleting last; 0 = the next read sees the end.
 	TransitionDelay time.Duration
+	// AnswerStyle is how API answers render integrations (the zero value is AnswerEcho). New panics and
+	// Listen fails on a style that is neither AnswerEcho nor AnswerLiteral.
+	AnswerStyle AnswerStyle
+}
+
+// AnswerStyle is how the emulator answers integrations (contract §4 and §8).
+type AnswerStyle string
+
+const (
+	// AnswerEcho (the default) answers each integration's whole stored config with its defaults filled
+	// in and every secret as "[REDACTED]"; a deleted integration is removed at once and answers 404.
+	AnswerEcho AnswerStyle = "echo"
+	// AnswerLiteral follows the readings of contract §8 literally. In every integration object an API
+	// call answers, the config leaves out secrets (Trino's apiKey aside), the privileged credentials
+	// (the DELETE credential fields) of an auto-bootstrapped Snowflake, Redshift or Azure Synapse
+	// integration, and every field at its default, at any depth (an object left empty goes too); host
+	// names (host, workspaceUrl) are answered in lower case and authorityUrl without a trailing slash.
+	// The stored config is unchanged. A deleted integration stays, with status "deleted": GET, the
+	// list and /status answer it; PUT, DELETE, regenerate and the per-id scripts answer 404 as if it
+	// were gone; uniqueness checks ignore it. The control views (Integrations, Integration and their
+	// HTTP forms) show it too, and the control calls that change a record treat it as not found.
+	AnswerLiteral AnswerStyle = "literal"
+)
+
+// ParseAnswerStyle returns the style named s ("echo" or "literal").
+func ParseAnswerStyle(s string) (AnswerStyle, error) {
+	switch st := AnswerStyle(s); st {
+	case AnswerEcho, AnswerLiteral:
+		return st, nil
+	}
+	return "", fmt.Errorf("%q is not an answer style: want %q or %q", s, AnswerEcho, AnswerLiteral)
+}
+
+// resolve maps the zero value to AnswerEcho and checks the style.
+func (s AnswerStyle) resolve() (AnswerStyle, error) {
+	if s == "" {
+		return AnswerEcho, nil
+	}
+	return ParseAnswerStyle(string(s))
 }
 
 // Emulator is the in-memory tenant. It implements http.Handler: the Integrations API plus the control
@@ -33,6 +72,7 @@ type Emulator struct {
 
 	mu       sync.Mutex
 	delay    time.Duration
+	style    AnswerStyle // never ""
 	nextID   int
 	records  map[string]*integration
 	rules    []*FaultRule
@@ -40,18 +80,25 @@ type Emulator struct {
 	log      []LoggedRequest
 }
 
-// New returns an Emulator with no integrations.
+// New returns an Emulator with no integrations. It panics if opts.AnswerStyle is not a style.
 func New(opts Options) *Emulator {
+	style, err := opts.AnswerStyle.resolve()
+	if err != nil {
+		panic("emulator: Options.AnswerStyle: " + err.Error())
+	}
+	opts.AnswerStyle = style
 	e := &Emulator{opts: opts}
 	e.Reset()
 	return e
 }
 
-// Reset forgets everything: integrations, fault rules, the request log and settings.
+// Reset forgets everything: integrations, fault rules, the request log and settings (the transition
+// delay and the answer style go back to the options').
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.delay = e.opts.TransitionDelay
+	e.style = e.opts.AnswerStyle
 	e.nextID = 1
 	e.records = map[string]*integration{}
 	e.rules = nil
@@ -64,6 +111,33 @@ func (e *Emulator) SetTransitionDelay(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.delay = d
+}
+
+// SetAnswerStyle sets how answers render integrations from now on; the zero value means AnswerEcho.
+// Switching to AnswerEcho removes the integrations kept with status "deleted" (echo has none).
+func (e *Emulator) SetAnswerStyle(s AnswerStyle) error {
+	style, err := s.resolve()
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.style = style
+	if style == AnswerEcho {
+		for id, rec := range e.records {
+			if rec.status == statusDeleted {
+				delete(e.records, id)
+			}
+		}
+	}
+	return nil
+}
+
+// AnswerStyle returns the answer style in use.
+func (e *Emulator) AnswerStyle() AnswerStyle {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.style
 }
 
 const controlPrefix = "/_emulator/"

@@ -46,10 +46,13 @@ func deleteValidationMessage(id string) string {
 	return fmt.Sprintf("Unable to delete integration with ID %s, validation failed.", id)
 }
 
+// answer renders rec in the current answer style. Callers hold e.mu.
+func (e *Emulator) answer(rec *integration) Record { return rec.answer(e.style) }
+
 func (e *Emulator) listIntegrations(now time.Time) response {
 	out := []Record{}
 	for _, rec := range e.settledAll(now) {
-		out = append(out, rec.view(true))
+		out = append(out, e.answer(rec))
 	}
 	return jsonResponse(out)
 }
@@ -59,7 +62,7 @@ func (e *Emulator) getIntegration(id string, now time.Time) response {
 	if rec == nil {
 		return notFoundGet(id).response()
 	}
-	return jsonResponse(rec.view(true))
+	return jsonResponse(e.answer(rec))
 }
 
 func (e *Emulator) integrationStatus(id string, now time.Time) response {
@@ -67,7 +70,7 @@ func (e *Emulator) integrationStatus(id string, now time.Time) response {
 	if rec == nil {
 		return notFound(id).response()
 	}
-	v := rec.view(true)
+	v := rec.record(nil)
 	return jsonResponse(struct {
 		ID                string            `json:"id"`
 		Status            string            `json:"status"`
@@ -76,11 +79,12 @@ func (e *Emulator) integrationStatus(id string, now time.Time) response {
 }
 
 // conflict reports why cfg may not be created next to the existing integrations (409, or 400 when the
-// holder of the host failed to create and should be repaired with PUT instead).
+// holder of the host failed to create and should be repaired with PUT instead). Deleted integrations
+// (kept in the literal style) hold nothing.
 func conflict(spec *typeSpec, cfg map[string]any, existing []*integration) *apiError {
 	host := spec.hostKey(cfg)
 	for _, rec := range existing {
-		if rec.typ != spec.name {
+		if rec.typ != spec.name || rec.status == statusDeleted {
 			continue
 		}
 		if spec.hostKey(rec.config) == host {
@@ -130,7 +134,7 @@ func (e *Emulator) createIntegration(c *call, act *FaultAction, now time.Time) r
 	end, results := act.outcome(statusEnabled)
 	rec.next = &pendingStatus{at: now.Add(e.delay), status: end, results: results}
 	e.insert(rec)
-	return jsonResponse(rec.view(true))
+	return jsonResponse(e.answer(rec))
 }
 
 func (e *Emulator) updateIntegration(id string, c *call, act *FaultAction, now time.Time) response {
@@ -138,7 +142,7 @@ func (e *Emulator) updateIntegration(id string, c *call, act *FaultAction, now t
 	if err != nil {
 		return err.response()
 	}
-	rec := e.lookup(id, now)
+	rec := e.lookupLive(id, now)
 	if rec == nil {
 		return notFound(id).response()
 	}
@@ -164,7 +168,7 @@ func (e *Emulator) updateIntegration(id string, c *call, act *FaultAction, now t
 		next.restore = previous // failed edits roll back
 	}
 	rec.next = next
-	return jsonResponse(rec.view(true))
+	return jsonResponse(e.answer(rec))
 }
 
 func (e *Emulator) deleteIntegration(id string, c *call, act *FaultAction, now time.Time) response {
@@ -172,7 +176,7 @@ func (e *Emulator) deleteIntegration(id string, c *call, act *FaultAction, now t
 	if err != nil {
 		return err.response()
 	}
-	rec := e.lookup(id, now)
+	rec := e.lookupLive(id, now)
 	if rec == nil {
 		return notFound(id).response()
 	}
@@ -210,11 +214,11 @@ func (e *Emulator) deleteIntegration(id string, c *call, act *FaultAction, now t
 	rec.status = statusDeleting
 	end, results := act.outcome(statusDeleted)
 	rec.next = &pendingStatus{at: now.Add(e.delay), status: end, results: results}
-	return jsonResponse(rec.view(true))
+	return jsonResponse(e.answer(rec))
 }
 
 func (e *Emulator) regenerateKey(id string, now time.Time) response {
-	rec := e.lookup(id, now)
+	rec := e.lookupLive(id, now)
 	if rec == nil {
 		return notFound(id).response()
 	}
@@ -225,5 +229,5 @@ func (e *Emulator) regenerateKey(id string, now time.Time) response {
 		return busy(rec).response()
 	}
 	rec.config["apiKey"] = newAPIKey()
-	return jsonResponse(rec.view(true))
+	return jsonResponse(e.answer(rec))
 }

@@ -22,7 +22,13 @@ const (
 // start runs an emulator for one test.
 func start(t *testing.T, delay time.Duration) (*Server, *client) {
 	t.Helper()
-	srv, err := Start(Options{APIKey: adminKey, NonAdminAPIKey: nonAdminKey, TransitionDelay: delay})
+	return startStyle(t, delay, "")
+}
+
+// startStyle runs an emulator in the given answer style for one test.
+func startStyle(t *testing.T, delay time.Duration, style AnswerStyle) (*Server, *client) {
+	t.Helper()
+	srv, err := Start(Options{APIKey: adminKey, NonAdminAPIKey: nonAdminKey, TransitionDelay: delay, AnswerStyle: style})
 	if err != nil {
 		t.Fatal(err)
 	}

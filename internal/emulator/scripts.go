@@ -51,7 +51,7 @@ func (e *Emulator) integrationScript(id, kind string, c *call, now time.Time) re
 			return err.response()
 		}
 	}
-	rec := e.lookup(id, now)
+	rec := e.lookupLive(id, now)
 	if rec == nil {
 		return notFound(id).response()
 	}

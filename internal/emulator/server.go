@@ -6,6 +6,7 @@ package emulator
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -31,6 +32,9 @@ func StartTLS(opts Options) (*Server, error) { return Listen("127.0.0.1:0", opts
 
 // Listen serves a new Emulator on addr ("host:port"; port 0 picks a free one).
 func Listen(addr string, opts Options, useTLS bool) (*Server, error) {
+	if _, err := opts.AnswerStyle.resolve(); err != nil {
+		return nil, fmt.Errorf("answer style: %w", err)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ package emulator
 
 import (
 	"cmp"
+	"encoding/json"
+	"reflect"
 	"slices"
 	"strconv"
 	"time"
@@ -23,7 +25,7 @@ const (
 	statusMigrateError = "migrateError"
 	statusDeleteError  = "deleteError"
 	statusDisabled     = "disabled"
-	statusDeleted      = "deleted" // never stored: reaching it removes the record
+	statusDeleted      = "deleted" // stored in the literal answer style only; echo removes the record
 )
 
 func isTransitional(s string) bool {
@@ -123,7 +125,7 @@ func (rec *integration) id() string { return strconv.Itoa(rec.num) }
 
 type pendingStatus struct {
 	at      time.Time
-	status  string             // statusDeleted removes the record
+	status  string             // statusDeleted: see markDeleted
 	results *ValidationResults // nil: keep the current results
 	restore map[string]any     // config to roll back to, nil: keep
 }
@@ -136,21 +138,33 @@ func (e *Emulator) settle(rec *integration, now time.Time) bool {
 		return true
 	}
 	rec.next = nil
-	if p.status == statusDeleted {
-		delete(e.records, rec.id())
-		return false
-	}
-	rec.status = p.status
 	if p.results != nil {
 		rec.results = *p.results
 	}
+	if p.status == statusDeleted {
+		return e.markDeleted(rec)
+	}
+	rec.status = p.status
 	if p.restore != nil {
 		rec.config = p.restore
 	}
 	return true
 }
 
-// lookup returns the settled record with that id, or nil. Callers hold e.mu.
+// markDeleted ends rec's life: the echo style removes the record (false: it is gone), the literal style
+// keeps it with status deleted (true). Callers hold e.mu.
+func (e *Emulator) markDeleted(rec *integration) bool {
+	rec.next = nil
+	if e.style != AnswerLiteral {
+		delete(e.records, rec.id())
+		return false
+	}
+	rec.status = statusDeleted
+	return true
+}
+
+// lookup returns the settled record with that id, or nil; in the literal style it may be a deleted
+// one, which reads answer. Callers hold e.mu.
 func (e *Emulator) lookup(id string, now time.Time) *integration {
 	rec := e.records[id]
 	if rec == nil || !e.settle(rec, now) {
@@ -159,7 +173,18 @@ func (e *Emulator) lookup(id string, now time.Time) *integration {
 	return rec
 }
 
-// settledAll returns every settled record in id order. Callers hold e.mu.
+// lookupLive is lookup for the calls that change a record: a deleted record counts as gone.
+// Callers hold e.mu.
+func (e *Emulator) lookupLive(id string, now time.Time) *integration {
+	rec := e.lookup(id, now)
+	if rec == nil || rec.status == statusDeleted {
+		return nil
+	}
+	return rec
+}
+
+// settledAll returns every settled record in id order, deleted ones (literal style) included.
+// Callers hold e.mu.
 func (e *Emulator) settledAll(now time.Time) []*integration {
 	out := make([]*integration, 0, len(e.records))
 	for _, rec := range e.records {
@@ -178,14 +203,23 @@ func (e *Emulator) insert(rec *integration) {
 	e.records[rec.id()] = rec
 }
 
-// view renders rec; redacted views (every API answer) hide secrets.
-func (rec *integration) view(redacted bool) Record {
+// stored renders rec as the control surface shows it: config as stored, secrets in clear.
+func (rec *integration) stored() Record { return rec.record(copyConfig(rec.config)) }
+
+// answer renders rec as an API answer in the given style.
+func (rec *integration) answer(style AnswerStyle) Record {
 	cfg := copyConfig(rec.config)
-	if redacted {
-		if spec := specs[rec.typ]; spec != nil {
+	if spec := specs[rec.typ]; spec != nil {
+		if style == AnswerLiteral {
+			literal(spec, rec.autoBootstrap, cfg)
+		} else {
 			redact(spec.fields, cfg)
 		}
 	}
+	return rec.record(cfg)
+}
+
+func (rec *integration) record(cfg map[string]any) Record {
 	res := rec.results
 	res.ValidationTests = slices.Clone(res.ValidationTests)
 	if res.ValidationTests == nil {
@@ -201,7 +235,7 @@ func (rec *integration) view(redacted bool) Record {
 	}
 }
 
-// redact replaces every secret value in obj, in place.
+// redact replaces every secret value in obj, in place (the echo style).
 func redact(fields []field, obj map[string]any) {
 	for _, f := range fields {
 		v, ok := obj[f.name]
@@ -216,6 +250,53 @@ func redact(fields []field, obj map[string]any) {
 			redact(f.members, m)
 		}
 	}
+}
+
+// literal renders cfg, in place, as the literal style answers it (contract §8): without the privileged
+// credentials of an auto-bootstrapped integration whose DELETE takes them, then (literalObject) without
+// secrets and fields at their defaults, values normalised.
+func literal(spec *typeSpec, autoBootstrap bool, cfg map[string]any) {
+	if autoBootstrap {
+		for _, name := range spec.deleteCreds {
+			delete(cfg, name)
+		}
+	}
+	literalObject(spec.fields, cfg)
+}
+
+// literalObject leaves secrets and values equal to their field's default out of obj, normalises values,
+// and recurses into objects, leaving out those it empties. Keys the schema does not know (drift) stay.
+func literalObject(fields []field, obj map[string]any) {
+	for i := range fields {
+		f := &fields[i]
+		v, ok := obj[f.name]
+		if !ok {
+			continue
+		}
+		if s, isStr := v.(string); isStr && f.norm != nil {
+			v = f.norm(s)
+			obj[f.name] = v
+		}
+		switch m, isMap := v.(map[string]any); {
+		case f.secret, f.def != nil && sameJSON(v, f.def):
+			delete(obj, f.name)
+		case isMap && f.kind == kindObject:
+			literalObject(f.members, m)
+			if len(m) == 0 {
+				delete(obj, f.name)
+			}
+		}
+	}
+}
+
+// sameJSON reports whether a and b encode to the same JSON (443 and 443.0 are the same number).
+func sameJSON(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
 }
 
 // deepCopy copies a decoded JSON value so stored state never aliases caller data.

@@ -57,11 +57,12 @@ type field struct {
 	allowed  cond                  // nil: always allowed; otherwise "is not allowed" when present and false
 	oneOf    []string              // allowed string values
 	check    func(v string) string // extra string rule: the failure text, "" when fine
-	def      any                   // default filled in when the field is absent (and allowed)
+	def      any                   // default filled in when absent (and allowed); the literal style leaves it out
 	create   bool                  // an absent object is created with its members' defaults
 	members  []field               // kindObject only
-	secret   bool                  // answered as "[REDACTED]", masked in the request log
+	secret   bool                  // answered as "[REDACTED]" (echo) or left out (literal), masked in the request log
 	ne       bool                  // non-editable: a PUT must not change it
+	norm     func(v string) string // how Immuta may normalise the value; the literal style answers it so
 }
 
 type typeSpec struct {
@@ -161,7 +162,7 @@ var specList = []*typeSpec{
 	{
 		name: typeSnowflake,
 		fields: []field{
-			{name: "host", kind: kindString, required: always, ne: true},
+			{name: "host", kind: kindString, required: always, ne: true, norm: strings.ToLower},
 			{name: "port", kind: kindPort, def: 443.0, ne: true},
 			{name: "warehouse", kind: kindString, required: always},
 			{name: "database", kind: kindString, required: always, ne: true},
@@ -180,7 +181,7 @@ var specList = []*typeSpec{
 				members: []field{
 					{name: "provider", kind: kindString, required: always},
 					{name: "clientId", kind: kindString, required: always},
-					{name: "authorityUrl", kind: kindString, required: always},
+					{name: "authorityUrl", kind: kindString, required: always, norm: noTrailingSlash},
 					{name: "useCertificate", kind: kindBool},
 					{name: "publicCertificateThumbprint", kind: kindString,
 						required: ifParentTrue("useCertificate"), allowed: ifParentTrue("useCertificate")},
@@ -234,7 +235,7 @@ var specList = []*typeSpec{
 	{
 		name: typeDatabricks,
 		fields: []field{
-			{name: "workspaceUrl", kind: kindString, required: always, ne: true, check: noScheme},
+			{name: "workspaceUrl", kind: kindString, required: always, ne: true, check: noScheme, norm: strings.ToLower},
 			{name: "httpPath", kind: kindString, required: always},
 			{name: "port", kind: kindPort, def: 443.0, ne: true},
 			{name: "catalog", kind: kindString, def: "immuta", ne: true},
@@ -246,11 +247,12 @@ var specList = []*typeSpec{
 					{name: "clientId", kind: kindString, required: always},
 					{name: "clientSecret", kind: kindString, required: always, secret: true},
 					{name: "scope", kind: kindString, def: "all-apis"},
-					{name: "authorityUrl", kind: kindString},
+					{name: "authorityUrl", kind: kindString, norm: noTrailingSlash},
 				}},
 			enabledFlag("audit"),
+			// deny is one exemption group name (contract §8); the object is created empty when absent.
 			{name: "groupPattern", kind: kindObject, create: true, members: []field{
-				{name: "deny", kind: kindStrings, def: []any{}},
+				{name: "deny", kind: kindString},
 			}},
 		},
 		hostKey: configString("workspaceUrl"),
@@ -266,7 +268,7 @@ var specList = []*typeSpec{
 	{
 		name: typeRedshift,
 		fields: []field{
-			{name: "host", kind: kindString, required: always, ne: true},
+			{name: "host", kind: kindString, required: always, ne: true, norm: strings.ToLower},
 			{name: "port", kind: kindPort, def: 5439.0, ne: true},
 			{name: "database", kind: kindString, required: always, ne: true},
 			{name: "initialDatabase", kind: kindString, required: always, ne: true},
@@ -298,7 +300,7 @@ var specList = []*typeSpec{
 	{
 		name: typeSynapse,
 		fields: []field{
-			{name: "host", kind: kindString, required: always, ne: true},
+			{name: "host", kind: kindString, required: always, ne: true, norm: strings.ToLower},
 			{name: "port", kind: kindPort, def: 1433.0, ne: true},
 			{name: "database", kind: kindString, required: always, ne: true},
 			{name: "schema", kind: kindString, required: always, ne: true},
@@ -335,7 +337,6 @@ var specList = []*typeSpec{
 			{name: "dataset", kind: kindString, def: "immuta", ne: true},
 			{name: "location", kind: kindString, required: always, ne: true},
 			{name: "credential", kind: kindString, required: always, secret: true},
-			{name: "port", kind: kindPort, def: 443.0},
 		},
 		manualOnly: true,
 		hostKey: func(cfg map[string]any) string {
@@ -358,7 +359,6 @@ var specList = []*typeSpec{
 			{name: "awsRoleToAssume", kind: kindString},
 			{name: "awsAccessKeyId", kind: kindString, required: ifAuth("accessKey"), allowed: ifAuth("accessKey")},
 			{name: "awsSecretAccessKey", kind: kindString, secret: true, required: ifAuth("accessKey"), allowed: ifAuth("accessKey")},
-			{name: "port", kind: kindPort, def: 443.0},
 		},
 		manualOnly: true,
 		hostKey:    configString("awsLocationPath"),
@@ -422,6 +422,8 @@ func noScheme(v string) string {
 	}
 	return ""
 }
+
+func noTrailingSlash(v string) string { return strings.TrimRight(v, "/") }
 
 func startsWithUnderscore(v string) string {
 	if !strings.HasPrefix(v, "_") {

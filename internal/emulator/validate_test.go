@@ -137,6 +137,12 @@ func TestPayloadValidation(t *testing.T) {
 			c["authenticationType"] = "oAuthM2M"
 			c["oAuthClientConfig"] = map[string]any{"clientId": "x", "clientSecret": "y"}
 		}), p + `"config.token" is not allowed.`},
+		{"databricks groupPattern deny list", with(databricks("d.example"), func(c map[string]any) {
+			c["groupPattern"] = map[string]any{"deny": []any{"g"}}
+		}), p + `"config.groupPattern.deny" must be a string.`},
+		{"databricks groupPattern deny empty", with(databricks("d.example"), func(c map[string]any) {
+			c["groupPattern"] = map[string]any{"deny": ""}
+		}), p + `"config.groupPattern.deny" is not allowed to be empty.`},
 
 		{"redshift initialDatabase", with(redshift("r.example", false), func(c map[string]any) { delete(c, "initialDatabase") }), p + `"config.initialDatabase" is required.`},
 		{"redshift databaseUser", with(rsAccess, func(c map[string]any) { delete(c, "databaseUser") }), p + `"config.databaseUser" is required.`},
@@ -158,11 +164,13 @@ func TestPayloadValidation(t *testing.T) {
 		{"bigquery credential", with(bigquery("US"), func(c map[string]any) { delete(c, "credential") }), p + `"config.credential" is required.`},
 		{"bigquery location", with(bigquery("US"), func(c map[string]any) { delete(c, "location") }), p + `"config.location" is required.`},
 		{"bigquery role", with(bigquery("US"), func(c map[string]any) { delete(c, "role") }), p + `"config.role" is required.`},
+		{"bigquery port", with(bigquery("US"), func(c map[string]any) { c["port"] = 443 }), p + `"config.port" is not allowed.`},
 
 		{"s3 name", with(s3("n", "s3://n/"), func(c map[string]any) { delete(c, "name") }), p + `"config.name" is required.`},
 		{"s3 awsLocationRole", with(s3("n", "s3://n/"), func(c map[string]any) { delete(c, "awsLocationRole") }), p + `"config.awsLocationRole" is required.`},
 		{"s3 awsSecretAccessKey", with(s3("n", "s3://n/"), func(c map[string]any) { delete(c, "awsSecretAccessKey") }), p + `"config.awsSecretAccessKey" is required.`},
 		{"s3 access key of auto", with(s3("n", "s3://n/"), func(c map[string]any) { c["authenticationType"] = "auto" }), p + `"config.awsAccessKeyId" is not allowed.`},
+		{"s3 port", with(s3("n", "s3://n/"), func(c map[string]any) { c["port"] = 443 }), p + `"config.port" is not allowed.`},
 		{"s3 authenticationType", with(s3("n", "s3://n/"), func(c map[string]any) { c["authenticationType"] = "userPassword" }),
 			p + `"config.authenticationType" must be one of [auto, accessKey].`},
 	}

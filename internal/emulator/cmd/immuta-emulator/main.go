@@ -4,7 +4,8 @@
 // Command immuta-emulator serves the Immuta Integrations API emulator until SIGINT or SIGTERM.
 //
 //	immuta-emulator --listen 127.0.0.1:8089 --api-key KEY [--transition-delay 2s]
-//	    [--non-admin-api-key K] [--tls --ca-out ca.pem] [--seed integrations.json]
+//	    [--answer-style echo|literal] [--non-admin-api-key K] [--tls --ca-out ca.pem]
+//	    [--seed integrations.json]
 package main
 
 import (
@@ -39,6 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	caOut := fs.String("ca-out", "", "with --tls: write the certificate to trust to this file")
 	seed := fs.String("seed", "", "JSON array of integration payloads to create as enabled at start")
+	answerStyle := fs.String("answer-style", string(emulator.AnswerEcho),
+		"how answers render integrations: echo (everything, secrets redacted) or literal (contract §8)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,9 +56,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "immuta-emulator: --ca-out needs --tls")
 		return 2
 	}
+	style, err := emulator.ParseAnswerStyle(*answerStyle)
+	if err != nil {
+		fmt.Fprintln(stderr, "immuta-emulator: --answer-style:", err)
+		return 2
+	}
 
 	srv, err := emulator.Listen(*listen, emulator.Options{
-		APIKey: *apiKey, NonAdminAPIKey: *nonAdmin, TransitionDelay: *delay,
+		APIKey: *apiKey, NonAdminAPIKey: *nonAdmin, TransitionDelay: *delay, AnswerStyle: style,
 	}, *useTLS)
 	if err != nil {
 		fmt.Fprintln(stderr, "immuta-emulator:", err)

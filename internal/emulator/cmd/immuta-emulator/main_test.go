@@ -117,6 +117,60 @@ func TestCommandTLSAndEnvKey(t *testing.T) {
 	}
 }
 
+// settings answers GET /_emulator/settings.
+func settings(t *testing.T, url string) map[string]any {
+	t.Helper()
+	resp, err := http.Get(url + "/_emulator/settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCommandAnswerStyle(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(seed, []byte(`[{"type":"Snowflake","autoBootstrap":true,"config":{"host":"Seed.Snowflakecomputing.com",
+		"warehouse":"W","database":"D","role":"R","authenticationType":"userPassword","username":"u","password":"seed-pw"}}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args  []string
+		style string
+		want  map[string]any // the seeded integration's answered config
+	}{
+		{nil, "echo", map[string]any{"host": "Seed.Snowflakecomputing.com", "password": "[REDACTED]", "username": "u", "port": 443.0}},
+		{[]string{"--answer-style", "echo"}, "echo", map[string]any{"host": "Seed.Snowflakecomputing.com", "password": "[REDACTED]"}},
+		{[]string{"--answer-style", "literal"}, "literal", map[string]any{"host": "seed.snowflakecomputing.com", "warehouse": "W", "database": "D"}},
+	} {
+		args := append([]string{"--listen", "127.0.0.1:0", "--api-key", "k", "--transition-delay", "0s", "--seed", seed}, tc.args...)
+		url, stop := startCommand(t, args, nil)
+		if got := settings(t, url); got["answerStyle"] != tc.style || got["transitionDelay"] != "0s" {
+			t.Fatalf("%v: settings %v", tc.args, got)
+		}
+		status, list := get(t, http.DefaultClient, url, "k")
+		if status != 200 || len(list) != 1 {
+			t.Fatalf("%v: GET %d %v", tc.args, status, list)
+		}
+		cfg := list[0].(map[string]any)["config"].(map[string]any)
+		for k, v := range tc.want {
+			if cfg[k] != v {
+				t.Fatalf("%v: config.%s = %v, want %v (config %v)", tc.args, k, cfg[k], v, cfg)
+			}
+		}
+		if tc.style == "literal" && len(cfg) != len(tc.want) {
+			t.Fatalf("literal config %v, want exactly %v", cfg, tc.want)
+		}
+		if code := stop(); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+	}
+}
+
 func TestCommandUsageErrors(t *testing.T) {
 	cases := []struct {
 		args []string
@@ -126,6 +180,8 @@ func TestCommandUsageErrors(t *testing.T) {
 		{[]string{"--api-key", "k", "--ca-out", "x.pem"}, "--ca-out needs --tls"},
 		{[]string{"--api-key", "k", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"--api-key", "k", "--transition-delay", "soon"}, "invalid value \"soon\""},
+		{[]string{"--api-key", "k", "--answer-style", "loud"},
+			`--answer-style: "loud" is not an answer style: want "echo" or "literal"`},
 	}
 	for _, tc := range cases {
 		var stdout, stderr bytes.Buffer

@@ -33,10 +33,22 @@ func accPreCheck(t *testing.T) {
 	}
 }
 
-// startEmulator starts an Immuta emulator for one test, with no transition delay.
+// answerStyles are the two ways the emulator answers: echoing everything it
+// was sent, and as literally as Immuta's documentation allows (credentials,
+// secrets and defaults left out, deleted records kept).
+var answerStyles = []emulator.AnswerStyle{emulator.AnswerEcho, emulator.AnswerLiteral}
+
+// startEmulator starts an Immuta emulator for one test, with no transition
+// delay, answering in the echo style.
 func startEmulator(t *testing.T) *emulator.Server {
 	t.Helper()
-	srv, err := emulator.Start(emulator.Options{APIKey: testAPIKey})
+	return startEmulatorStyle(t, emulator.AnswerEcho)
+}
+
+// startEmulatorStyle starts an emulator answering in the given style.
+func startEmulatorStyle(t *testing.T, style emulator.AnswerStyle) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.Start(emulator.Options{APIKey: testAPIKey, AnswerStyle: style})
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
@@ -95,10 +107,22 @@ func requestsMatching(srv *emulator.Server, method, pathPrefix string) int {
 	return n
 }
 
+// liveIntegrations are the emulator's integrations that are not deleted
+// (the literal style keeps deleted records).
+func liveIntegrations(srv *emulator.Server) []emulator.Record {
+	var out []emulator.Record
+	for _, rec := range srv.Emulator.Integrations() {
+		if rec.Status != "deleted" {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
 // checkNothingLeft is a CheckDestroy: the emulator holds no integration.
 func checkNothingLeft(srv *emulator.Server) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if left := srv.Emulator.Integrations(); len(left) != 0 {
+		if left := liveIntegrations(srv); len(left) != 0 {
 			return fmt.Errorf("%d integration(s) left in Immuta after destroy: first is %s", len(left), left[0].ID)
 		}
 		return nil

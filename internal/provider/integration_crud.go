@@ -104,10 +104,18 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 			}
 			return created, diags
 		}
-		if id, ok := madeByLostRequest(err); ok && attempt > 1 {
-			// The request whose answer was lost landed after the lookup below:
-			// the integration on this host is the one it made.
-			if found, gerr := r.client.GetIntegration(ctx, id); gerr == nil && found != nil && found.ID != "" && !client.IsDeleted(found.Status) {
+		if id, ok := madeByLostRequest(err); ok {
+			found, gerr := r.client.GetIntegration(ctx, id)
+			switch {
+			case (gerr == nil && found != nil && client.IsDeleted(found.Status)) || client.IsNotFound(gerr):
+				// A deleted record holds no host: never adopt it, nor advise importing it.
+				diags.AddError("Immuta refused the create for a deleted integration",
+					fmt.Sprintf("%s: Immuta answered that integration %s holds this host, but that integration is deleted. Nothing was created "+
+						"and nothing was saved in state. Immuta may still be removing it: run terraform apply again in a few minutes.", name, id))
+				return nil, diags
+			case attempt > 1 && gerr == nil && found != nil && found.ID != "":
+				// The request whose answer was lost landed after the lookup below:
+				// the integration on this host is the one it made.
 				tflog.Info(ctx, "the create request whose answer was lost went through after all; adopting its integration", map[string]any{"id": found.ID})
 				return found, diags
 			}

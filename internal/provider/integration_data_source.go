@@ -157,9 +157,9 @@ func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadReq
 
 func (d *integrationDataSource) byID(ctx context.Context, id string, diags *diag.Diagnostics) *client.Integration {
 	obj, err := d.client.GetIntegration(ctx, id)
-	if client.IsNotFound(err) {
+	if client.IsNotFound(err) || (err == nil && client.IsDeleted(obj.Status)) {
 		diags.AddAttributeError(path.Root("id"), "Integration not found",
-			fmt.Sprintf("Immuta has no integration with ID %s. The immuta_integrations data source lists the integrations there are.", id))
+			fmt.Sprintf("Immuta has no integration with ID %s (or only a deleted record of it). The immuta_integrations data source lists the integrations there are.", id))
 		return nil
 	}
 	if err != nil {
@@ -180,7 +180,7 @@ func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.T
 	sortByID(all)
 	var ofType, matches []client.Integration
 	for _, obj := range all {
-		if obj.Type != t.APIName {
+		if obj.Type != t.APIName || client.IsDeleted(obj.Status) {
 			continue
 		}
 		ofType = append(ofType, obj)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 const resourceAddress = "immuta_integration.test"
@@ -30,17 +31,36 @@ type lifecycleCase struct {
 	drift map[string]any
 	// check is an attribute path inside the block and its value in minimal.
 	checkAttr, checkValue string
+	// driftAction is what the plan proposes after the drift (default: an
+	// update; a type with no editable non-secret field shows a replacement).
+	driftAction plancheck.ResourceActionType
 	// ignoreOnImport are block attributes Immuta never returns.
 	ignoreOnImport []string
+	// autoBootstrap is auto_bootstrap in the lifecycle ("" = left out).
+	autoBootstrap string
 }
 
-// importIgnore lists what an import cannot read back: the secrets and the timeouts.
-func (tc lifecycleCase) importIgnore() []string {
+// importIgnore lists what an import cannot read back: the secrets, the
+// timeouts and, when the integration was set up automatically, the
+// privileged credentials, which Immuta does not keep.
+func (tc lifecycleCase) importIgnore(autoBootstrap string) []string {
 	ignore := []string{"timeouts"}
 	for _, a := range tc.ignoreOnImport {
 		ignore = append(ignore, tc.block+"."+a)
 	}
+	if t, _ := integrationtype.ByBlock(tc.block); autoBootstrap == "true" {
+		for _, a := range t.DeleteCredentials {
+			ignore = append(ignore, tc.block+"."+a)
+		}
+	}
 	return ignore
+}
+
+func (tc lifecycleCase) driftPlan() plancheck.ResourceActionType {
+	if tc.driftAction == "" {
+		return plancheck.ResourceActionUpdate
+	}
+	return tc.driftAction
 }
 
 func integrationConfig(srv *emulator.Server, block, body, autoBootstrap string) string {
@@ -60,11 +80,13 @@ resource "immuta_integration" "test" {
 
 var lifecycleCases = []lifecycleCase{
 	{
-		block: "snowflake",
+		block:         "snowflake",
+		autoBootstrap: "true",
 		minimal: `
     host                = "acme.us-east-1.snowflakecomputing.com"
     warehouse           = "COMPUTE_WH"
     database            = "IMMUTA_DB"
+    role                = "ACCOUNTADMIN"
     authentication_type = "userPassword"
     username            = "IMMUTA_SYSTEM"
     password            = "snowflake-pw-1"`,
@@ -96,6 +118,7 @@ var lifecycleCases = []lifecycleCase{
     host                = "acme.us-east-1.snowflakecomputing.com"
     warehouse           = "OTHER_WH"
     database            = "IMMUTA_DB"
+    role                = "ACCOUNTADMIN"
     authentication_type = "userPassword"
     username            = "IMMUTA_SYSTEM"
     password            = "snowflake-pw-1"`,
@@ -103,6 +126,7 @@ var lifecycleCases = []lifecycleCase{
     host                = "acme.us-east-1.snowflakecomputing.com"
     warehouse           = "OTHER_WH"
     database            = "IMMUTA_DB_2"
+    role                = "ACCOUNTADMIN"
     authentication_type = "userPassword"
     username            = "IMMUTA_SYSTEM"
     password            = "snowflake-pw-1"`,
@@ -112,7 +136,8 @@ var lifecycleCases = []lifecycleCase{
 		ignoreOnImport: []string{"password", "private_key.content", "private_key_password"},
 	},
 	{
-		block: "databricks",
+		block:         "databricks",
+		autoBootstrap: "true",
 		minimal: `
     workspace_url       = "dbc-1234.cloud.databricks.com"
     http_path           = "/sql/1.0/warehouses/abc123"
@@ -130,7 +155,7 @@ var lifecycleCases = []lifecycleCase{
       scope         = "all-apis"
     }
     audit         = { enabled = true }
-    group_pattern = { deny = ["admins", "users"] }`,
+    group_pattern = { deny = "immuta_exempt" }`,
 		autoBootstrapFull: "true",
 		updated: `
     workspace_url       = "dbc-1234.cloud.databricks.com"
@@ -149,7 +174,8 @@ var lifecycleCases = []lifecycleCase{
 		ignoreOnImport: []string{"token", "oauth_client_config.client_secret"},
 	},
 	{
-		block: "redshift",
+		block:         "redshift",
+		autoBootstrap: "true",
 		minimal: `
     host                = "acme.abc123.us-east-1.redshift.amazonaws.com"
     database            = "immuta_db"
@@ -182,14 +208,16 @@ var lifecycleCases = []lifecycleCase{
     initial_database    = "analytics"
     authentication_type = "userPassword"
     username            = "immuta_system_2"
-    password            = "redshift-pw-1"`,
-		drift:          map[string]any{"username": "drifted_user"},
+    password            = "redshift-pw-1"
+    impersonation       = { enabled = false }`,
+		drift:          map[string]any{"impersonation": map[string]any{"enabled": true, "role": "drifted_role"}},
 		checkAttr:      "username",
 		checkValue:     "immuta_system",
 		ignoreOnImport: []string{"password", "secret_key", "session_token"},
 	},
 	{
-		block: "azure_synapse",
+		block:         "azure_synapse",
+		autoBootstrap: "true",
 		minimal: `
     host     = "acme.sql.azuresynapse.net"
     database = "pool1"
@@ -214,12 +242,13 @@ var lifecycleCases = []lifecycleCase{
     username = "immuta_system_2"
     password = "synapse-pw-1"`,
 		replaced: `
-    host     = "acme.sql.azuresynapse.net"
-    database = "pool1"
-    schema   = "immuta_two"
-    username = "immuta_system_2"
-    password = "synapse-pw-1"`,
-		drift:          map[string]any{"username": "drifted_user"},
+    host          = "acme.sql.azuresynapse.net"
+    database      = "pool1"
+    schema        = "immuta_two"
+    username      = "immuta_system_2"
+    password      = "synapse-pw-1"
+    impersonation = { enabled = false }`,
+		drift:          map[string]any{"impersonation": map[string]any{"enabled": true, "role": "drifted_role"}},
 		checkAttr:      "username",
 		checkValue:     "immuta_system",
 		ignoreOnImport: []string{"password"},
@@ -236,22 +265,21 @@ var lifecycleCases = []lifecycleCase{
     dataset_suffix = "_immuta"
     dataset        = "immuta_bq"
     location       = "US"
-    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-1\"}"
-    port           = 443`,
+    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-1\"}"`,
 		autoBootstrapFull: "false",
 		updated: `
     role           = "projects/acme/roles/immutaRole"
     dataset_suffix = "_immuta"
     location       = "US"
-    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-1\"}"
-    port           = 8443`,
+    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-2\"}"`,
 		replaced: `
     role           = "projects/acme/roles/immutaRole"
     dataset_suffix = "_immuta"
     location       = "EU"
-    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-1\"}"
-    port           = 8443`,
-		drift:          map[string]any{"port": 9443},
+    credential     = "{\"type\":\"service_account\",\"private_key\":\"bq-secret-2\"}"`,
+		// Every non-secret BigQuery field is non-editable: drift shows as a replacement.
+		drift:          map[string]any{"dataset": "drifted_dataset"},
+		driftAction:    plancheck.ResourceActionReplace,
 		checkAttr:      "dataset",
 		checkValue:     "immuta",
 		ignoreOnImport: []string{"credential"},
@@ -274,8 +302,7 @@ var lifecycleCases = []lifecycleCase{
     authentication_type   = "accessKey"
     aws_role_to_assume    = "arn:aws:iam::123456789012:role/immuta-assumed"
     aws_access_key_id     = "AKIAEXAMPLE"
-    aws_secret_access_key = "s3-secret-1"
-    port                  = 443`,
+    aws_secret_access_key = "s3-secret-1"`,
 		autoBootstrapFull: "false",
 		updated: `
     name                = "data-lake"
@@ -298,119 +325,136 @@ var lifecycleCases = []lifecycleCase{
 	},
 }
 
+// TestAccIntegration_lifecycle walks every type through create, import,
+// an in-place update, a replacement, drift, deletion behind Terraform's back
+// and destroy, against both answer styles: after every apply the next plan
+// is empty (an inconsistent result fails the apply itself).
 func TestAccIntegration_lifecycle(t *testing.T) {
-	for _, tc := range lifecycleCases {
-		t.Run(tc.block, func(t *testing.T) {
-			srv := startEmulator(t)
-			ids := &idRecorder{}
-			ignore := tc.importIgnore()
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { accPreCheck(t) },
-				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy:             checkNothingLeft(srv),
-				Steps: []resource.TestStep{
-					{ // create from a minimal configuration; the next plan is empty
-						Config: integrationConfig(srv, tc.block, tc.minimal, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	for _, style := range answerStyles {
+		for _, tc := range lifecycleCases {
+			t.Run(string(style)+"/"+tc.block, func(t *testing.T) {
+				srv := startEmulatorStyle(t, style)
+				ids := &idRecorder{}
+				ab := tc.autoBootstrap
+				driftCheck := checkSameID(ids)
+				if tc.driftPlan() == plancheck.ResourceActionReplace {
+					driftCheck = resource.ComposeTestCheckFunc(checkNewID(ids), ids.record(resourceAddress), checkCount(srv, 1))
+				}
+				resource.ParallelTest(t, resource.TestCase{
+					PreCheck:                 func() { accPreCheck(t) },
+					ProtoV6ProviderFactories: testProviders,
+					CheckDestroy:             checkNothingLeft(srv),
+					Steps: []resource.TestStep{
+						{ // create from a minimal configuration; the next plan is empty
+							Config: integrationConfig(srv, tc.block, tc.minimal, ab),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							ConfigStateChecks: []statecheck.StateCheck{
+								statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+								statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New(tc.block).AtMapKey(tc.checkAttr), knownvalue.StringExact(tc.checkValue)),
+							},
+							Check: ids.record(resourceAddress),
 						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
-							statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New(tc.block).AtMapKey(tc.checkAttr), knownvalue.StringExact(tc.checkValue)),
+						{ // import by ID reads back every attribute Immuta returns
+							ResourceName:            resourceAddress,
+							ImportState:             true,
+							ImportStateVerify:       true,
+							ImportStateVerifyIgnore: tc.importIgnore(ab),
 						},
-						Check: ids.record(resourceAddress),
+						{ // an editable change updates in place
+							Config: integrationConfig(srv, tc.block, tc.updated, ab),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							Check: checkSameID(ids),
+						},
+						{ // a non-editable change replaces the integration
+							Config: integrationConfig(srv, tc.block, tc.replaced, ab),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionReplace)},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							Check: resource.ComposeTestCheckFunc(checkNewID(ids), ids.record(resourceAddress), checkCount(srv, 1)),
+						},
+						{ // drift: a change made in Immuta shows in the plan, and apply restores it
+							PreConfig: func() {
+								if err := srv.Emulator.PatchConfig(ids.get(), tc.drift); err != nil {
+									t.Fatalf("drift: %v", err)
+								}
+							},
+							Config: integrationConfig(srv, tc.block, tc.replaced, ab),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, tc.driftPlan())},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							Check: driftCheck,
+						},
+						{ // deleted behind Terraform's back: the plan creates it again
+							PreConfig: func() {
+								if err := srv.Emulator.Vanish(ids.get()); err != nil {
+									t.Fatalf("vanish: %v", err)
+								}
+							},
+							Config: integrationConfig(srv, tc.block, tc.replaced, ab),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							Check: resource.ComposeTestCheckFunc(checkNewID(ids), checkCount(srv, 1)),
+						},
 					},
-					{ // import by ID reads back every non-secret attribute
-						ResourceName:            resourceAddress,
-						ImportState:             true,
-						ImportStateVerify:       true,
-						ImportStateVerifyIgnore: ignore,
-					},
-					{ // an editable change updates in place
-						Config: integrationConfig(srv, tc.block, tc.updated, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: checkSameID(ids),
-					},
-					{ // a non-editable change replaces the integration
-						Config: integrationConfig(srv, tc.block, tc.replaced, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionReplace)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: resource.ComposeTestCheckFunc(checkNewID(ids), ids.record(resourceAddress), checkCount(srv, 1)),
-					},
-					{ // drift: a change made in Immuta shows in the plan, and apply restores it
-						PreConfig: func() {
-							if err := srv.Emulator.PatchConfig(ids.get(), tc.drift); err != nil {
-								t.Fatalf("drift: %v", err)
-							}
-						},
-						Config: integrationConfig(srv, tc.block, tc.replaced, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: checkSameID(ids),
-					},
-					{ // deleted behind Terraform's back: the plan creates it again
-						PreConfig: func() {
-							if err := srv.Emulator.Vanish(ids.get()); err != nil {
-								t.Fatalf("vanish: %v", err)
-							}
-						},
-						Config: integrationConfig(srv, tc.block, tc.replaced, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: resource.ComposeTestCheckFunc(checkNewID(ids), checkCount(srv, 1)),
-					},
-				},
+				})
 			})
-		})
+		}
 	}
 }
 
 func TestAccIntegration_fullConfiguration(t *testing.T) {
-	for _, tc := range lifecycleCases {
-		t.Run(tc.block, func(t *testing.T) {
-			srv := startEmulator(t)
-			ignore := tc.importIgnore()
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { accPreCheck(t) },
-				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy:             checkNothingLeft(srv),
-				Steps: []resource.TestStep{
-					{
-						Config: integrationConfig(srv, tc.block, tc.full, tc.autoBootstrapFull),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	for _, style := range answerStyles {
+		for _, tc := range lifecycleCases {
+			t.Run(string(style)+"/"+tc.block, func(t *testing.T) {
+				srv := startEmulatorStyle(t, style)
+				resource.ParallelTest(t, resource.TestCase{
+					PreCheck:                 func() { accPreCheck(t) },
+					ProtoV6ProviderFactories: testProviders,
+					CheckDestroy:             checkNothingLeft(srv),
+					Steps: []resource.TestStep{
+						{
+							Config: integrationConfig(srv, tc.block, tc.full, tc.autoBootstrapFull),
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
+								PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+							ConfigStateChecks: []statecheck.StateCheck{
+								statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+								statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("auto_bootstrap"), knownvalue.Bool(tc.autoBootstrapFull == "true")),
+							},
+							Check: checkCount(srv, 1),
 						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
-							statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("auto_bootstrap"), knownvalue.Bool(tc.autoBootstrapFull == "true")),
+						{
+							ResourceName:            resourceAddress,
+							ImportState:             true,
+							ImportStateVerify:       true,
+							ImportStateVerifyIgnore: tc.importIgnore(tc.autoBootstrapFull),
 						},
-						Check: checkCount(srv, 1),
 					},
-					{
-						ResourceName:            resourceAddress,
-						ImportState:             true,
-						ImportStateVerify:       true,
-						ImportStateVerifyIgnore: ignore,
-					},
-				},
+				})
 			})
-		})
+		}
 	}
 }
 
 func TestAccIntegration_trino(t *testing.T) {
-	srv := startEmulator(t)
+	for _, style := range answerStyles {
+		t.Run(string(style), func(t *testing.T) { testTrinoLifecycle(t, style) })
+	}
+}
+
+func testTrinoLifecycle(t *testing.T, style emulator.AnswerStyle) {
+	srv := startEmulatorStyle(t, style)
 	ids := &idRecorder{}
 	config := providerConfig(srv) + `
 resource "immuta_integration" "test" {
@@ -474,9 +518,10 @@ resource "immuta_integration" "test" {
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkNewID(ids),
+				Check: resource.ComposeTestCheckFunc(checkNewID(ids), checkCount(srv, 1)),
 			},
 		},
 	})
@@ -506,7 +551,7 @@ func checkNewID(ids *idRecorder) func(*terraform.State) error {
 // duplicate, no orphan.
 func checkCount(srv *emulator.Server, want int) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if got := len(srv.Emulator.Integrations()); got != want {
+		if got := len(liveIntegrations(srv)); got != want {
 			return fmt.Errorf("the emulator holds %d integrations, want %d", got, want)
 		}
 		return nil

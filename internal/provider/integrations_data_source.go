@@ -54,9 +54,10 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Validators:          []validator.String{stringvalidator.OneOf(blockNames()...)},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list integrations in this status, such as `enabled`, `createError` or `recurringValidationError`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				MarkdownDescription: "Only list integrations in this status, such as `enabled`, `createError` or `recurringValidationError`. " +
+					"Without it, integrations in status `deleted` (which Immuta may keep listing) are left out.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 64)},
 			},
 			"integrations": schema.ListNestedAttribute{
 				MarkdownDescription: "The integrations, ordered by ID.",
@@ -110,6 +111,9 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 		block := blockOf(obj.Type)
 		if (!typ.IsNull() && block != typ.ValueString()) || (!status.IsNull() && obj.Status != status.ValueString()) {
 			continue
+		}
+		if status.IsNull() && client.IsDeleted(obj.Status) {
+			continue // Immuta may keep listing deleted integrations: only a status filter of "deleted" shows them
 		}
 		t, known := integrationtype.ByAPIName(obj.Type)
 		host := types.StringNull()

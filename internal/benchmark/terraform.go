@@ -79,6 +79,13 @@ resource "immuta_integration" "bench" {
     authentication_type = "userPassword"
     username            = "IMMUTA_SETUP"
     password            = "bench-password"
+
+    # Set explicitly, so that the floor's state has Immuta's shape: left out,
+    # these are Immuta's to fill in, which the floor cannot do.
+    workspaces        = { enabled = false, warehouses = [] }
+    impersonation     = { enabled = false }
+    lineage           = { enabled = false }
+    user_role_pattern = { exclude = [] }
   }
 }
 `, strings.TrimPrefix(source, "registry.terraform.io/"))

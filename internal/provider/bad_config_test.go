@@ -196,7 +196,7 @@ var badConfigs = []badConfig{
 	// Ports.
 	{name: "port 0", resource: typeBody("snowflake", badSnowflake.with("port", "0")), err: `snowflake\.port value must be between 1 and 65535`},
 	{name: "port 70000", resource: typeBody("databricks", badDatabricks.with("port", "70000")), err: `databricks\.port value must be between 1 and 65535`},
-	{name: "negative port", resource: typeBody("s3", badS3.with("port", "-1")), err: `s3\.port value must be between 1 and 65535`},
+	{name: "negative port", resource: typeBody("redshift", badRedshift.with("port", "-1")), err: `redshift\.port value must be between 1 and 65535`},
 	// Caught by the framework while reading the nested attribute, with its generic "Configuration Read
 	// Error" (which calls it a provider bug); the source snippet shows the attribute.
 	{name: "fractional port", resource: typeBody("snowflake", badSnowflake.with("port", "443.5")),

@@ -183,6 +183,17 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 			"update": "Immuta rolled the integration back to its previous configuration; the state keeps the previous values.",
 			"delete": "Immuta could not remove the integration; it is still installed.",
 		}[action]
+		switch failed.Status {
+		case client.StatusDisabled:
+			what = "Immuta force-disabled the integration: it is not in use, and Immuta did not clean up the platform. " +
+				"The state records status disabled. Check the integration in Immuta; to set it up again, replace it with " +
+				"terraform apply -replace=<resource address>."
+			if action == "create" {
+				what += " The resource is tainted, so the next apply replaces it."
+			}
+		case client.StatusDeleted:
+			what = "Immuta reports the integration as deleted: it no longer exists. The next plan removes it from state and creates it again."
+		}
 		diags.AddError(fmt.Sprintf("Integration %s failed (%s)", action, failed.Status),
 			fmt.Sprintf("%s ended in status %s. %s", name, failed.Status, what))
 	case errors.As(err, &timedOut):

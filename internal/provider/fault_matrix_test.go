@@ -63,8 +63,13 @@ type matrixFault struct {
 	then func(op string) emulator.FaultAction
 	busy bool
 	hang bool
-	want map[string]matrixExpect // by operation; a missing operation is n/a
-	na   string                  // why the missing operations do not apply
+	// goneBefore deletes the integration behind Terraform's back before the
+	// operation (for a create: a deleted record on the same host).
+	goneBefore bool
+	// style is how the emulator answers (zero: echo).
+	style emulator.AnswerStyle
+	want  map[string]matrixExpect // by operation; a missing operation is n/a
+	na    string                  // why the missing operations do not apply
 }
 
 func succeeds() matrixExpect { return matrixExpect{next: "no-op"} }
@@ -171,6 +176,36 @@ var matrixFaults = []matrixFault{
 			"refresh": fails(`Cannot read integration.*Unprocessable Entity`, "no-op"),
 		},
 	},
+	{
+		// Immuta may keep a deleted integration, answered and listed with
+		// status deleted (the emulator's literal answers).
+		key: "gone-before", label: "literal answers: deleted behind Terraform's back, the record kept with status deleted " +
+			"(create: a deleted record on the same host, and the create's answer is lost)",
+		style: emulator.AnswerLiteral, goneBefore: true,
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": {next: "create"}},
+	},
+	{
+		key: "ends-deleted", label: "literal answers: the operation ends with the integration deleted (status deleted, record kept)",
+		style: emulator.AnswerLiteral,
+		rule:  func(string) emulator.FaultAction { return emulator.FaultAction{Outcome: "deleted"} },
+		want: map[string]matrixExpect{
+			"create": fails(`Integration create failed \(deleted\)`, "create"),
+			"update": fails(`Integration update failed \(deleted\)`, "create"),
+			"delete": succeeds(),
+		},
+		na: "n/a: a read starts no operation",
+	},
+	{
+		key: "ends-disabled", label: "the operation ends with the integration force-disabled (status disabled)",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Outcome: "disabled"} },
+		want: map[string]matrixExpect{
+			"create": fails(`Integration create failed \(disabled\)`, "replace"),
+			"update": fails(`Integration update failed \(disabled\)`, "no-op"),
+			"delete": fails(`Integration delete failed \(disabled\)`, "delete"),
+		},
+		na: "n/a: a read starts no operation",
+	},
 }
 
 // matrixRequest is the API request of an operation.
@@ -215,6 +250,7 @@ resource "immuta_integration" "test" {
 // matrixObservation is what one cell's run showed.
 type matrixObservation struct {
 	mu          sync.Mutex
+	gone        bool // the integration was deleted before the operation
 	capturing   bool
 	err         error
 	log         []emulator.LoggedRequest
@@ -251,6 +287,14 @@ func (o *matrixObservation) outcome(op, id string) string {
 	}
 	var s string
 	switch {
+	case o.gone && op == "create":
+		s = "answer lost: found by host and adopted (the deleted record on that host skipped), succeeded"
+	case o.gone && op == "update":
+		s = "Immuta answered status deleted: removed from state, created again, succeeded"
+	case o.gone && op == "delete":
+		s = "Immuta answered status deleted: removed from state, nothing left to delete, succeeded"
+	case o.gone && op == "refresh":
+		s = "Immuta answered status deleted: removed from state"
 	case adoptedAfter409:
 		s = "outcome unknown: looked up by host, posted again, answered 409 (the lost request had landed), adopted it, succeeded"
 	case op == "create" && lookups > 0 && sends == 1:
@@ -320,7 +364,7 @@ func stateMatchesImmuta(srv *emulator.Server, withStatus bool) resource.TestChec
 				inState[rs.Primary.ID] = rs.Primary
 			}
 		}
-		recs := srv.Emulator.Integrations()
+		recs := liveIntegrations(srv)
 		if len(recs) != len(inState) {
 			return fmt.Errorf("Immuta holds %d integrations, the state %d (a duplicate or an orphan)", len(recs), len(inState))
 		}
@@ -341,6 +385,20 @@ func stateMatchesImmuta(srv *emulator.Server, withStatus bool) resource.TestChec
 			}
 		}
 		return nil
+	}
+}
+
+// seedDeleted leaves a deleted Snowflake integration on the matrix's host.
+func seedDeleted(t *testing.T, srv *emulator.Server) {
+	t.Helper()
+	seed := fmt.Sprintf(`[{"type":"Snowflake","autoBootstrap":false,"config":{"host":%q,"warehouse":"OLD_WH","database":"OLD_DB",`+
+		`"authenticationType":"userPassword","username":"OLD","password":"old-pw"}}]`, sfHost)
+	if err := srv.Emulator.LoadSeed(strings.NewReader(seed)); err != nil {
+		t.Fatal(err)
+	}
+	recs := srv.Emulator.Integrations()
+	if err := srv.Emulator.Vanish(recs[len(recs)-1].ID); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -394,9 +452,9 @@ func waitForRequests(srv *emulator.Server, method, path string, n int) {
 
 // runMatrixCell runs one cell and returns its outcome.
 func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) string {
-	srv := startEmulator(t)
+	srv := startEmulatorStyle(t, f.style)
 	ids := &idRecorder{}
-	obs := &matrixObservation{}
+	obs := &matrixObservation{gone: f.goneBefore}
 	before, after := matrixConfig(srv, "COMPUTE_WH"), matrixConfig(srv, "COMPUTE_WH")
 	switch op {
 	case "update":
@@ -409,6 +467,13 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 		srv.Emulator.ClearRequests()
 		method, path := matrixRequest(op, ids.get())
 		switch {
+		case f.goneBefore && op == "create":
+			seedDeleted(t, srv)
+			srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.rule(op)})
+		case f.goneBefore:
+			if err := srv.Emulator.Vanish(ids.get()); err != nil {
+				t.Fatal(err)
+			}
 		case f.busy && op == "refresh":
 			if err := srv.Emulator.ForceStatus(ids.get(), emulator.ForcedStatus{Status: "migrating"}); err != nil {
 				t.Fatal(err)
@@ -474,6 +539,7 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 		faulted.RefreshState = true
 		if success {
 			faulted.RefreshPlanChecks.PostRefresh = []plancheck.PlanCheck{recordNextAction{obs}}
+			faulted.ExpectNonEmptyPlan = want.next != "no-op" // a refresh that finds it gone leaves a create to plan
 		}
 	} else {
 		faulted.Config = after

@@ -512,7 +512,31 @@ func TestAccIntegration_importThenApplyWithSecretsUpdatesInPlace(t *testing.T) {
 // An import block with -generate-config-out yields a configuration that
 // plans cleanly: secrets are left out, and nothing is planned but the import.
 func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
-	srv := startEmulator(t)
+	for _, style := range answerStyles {
+		t.Run(string(style), func(t *testing.T) {
+			srv := startEmulatorStyle(t, style)
+			id := seedSnowflake(t, srv, false)
+			accPreCheck(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:          providerConfig(srv),
+					ResourceName:    resourceAddress,
+					ImportStateId:   id,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+					GenerateConfig:  true,
+				}},
+			})
+		})
+	}
+}
+
+// An auto-bootstrapped integration's privileged credentials are not kept by
+// Immuta, so the configuration generated for it lacks them, and the plan
+// names what to add instead of planning a broken integration.
+func TestAccIntegration_importBlockOfAutoBootstrapNamesMissingCredentials(t *testing.T) {
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	id := seedSnowflake(t, srv, true)
 	accPreCheck(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -524,6 +548,7 @@ func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithID,
 			GenerateConfig:  true,
+			ExpectError:     regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`),
 		}},
 	})
 }

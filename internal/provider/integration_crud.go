@@ -206,8 +206,13 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Immuta integration %s has type %q, which this provider version does not support.", obj.ID, obj.Type))
 		return
 	}
-	if obj.Status == client.StatusRecurringValidationError {
-		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", obj.ID), obj.ValidationResults, true)...)
+	switch obj.Status {
+	case client.StatusRecurringValidationError:
+		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", op.id), obj.ValidationResults, true)...)
+	case client.StatusDisabled:
+		resp.Diagnostics.AddWarning("Integration is disabled",
+			fmt.Sprintf("Immuta reports %s as disabled: it was force-disabled and is not in use. Terraform keeps it in state unchanged. "+
+				"To set it up again, replace it: terraform apply -replace=<resource address>.", describe(t, "", op.id)))
 	}
 	if prior != t {
 		priorBlock = types.ObjectNull(t.AttrTypes()) // secrets of another type do not carry over

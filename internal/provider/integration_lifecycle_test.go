@@ -49,11 +49,20 @@ func (tc lifecycleCase) importIgnore(autoBootstrap string) []string {
 		ignore = append(ignore, tc.block+"."+a)
 	}
 	if t, _ := integrationtype.ByBlock(tc.block); autoBootstrap == "true" {
-		for _, a := range t.DeleteCredentials {
-			ignore = append(ignore, tc.block+"."+a)
-		}
+		ignore = append(ignore, privilegedCredentials(t)...)
 	}
 	return ignore
+}
+
+// privilegedCredentials are the state paths of an auto-bootstrapped
+// integration's privileged credentials: Immuta does not keep them, so an
+// import cannot read them back.
+func privilegedCredentials(t *integrationtype.Type) []string {
+	out := make([]string, 0, len(t.DeleteCredentials))
+	for _, a := range t.DeleteCredentials {
+		out = append(out, t.Block+"."+a)
+	}
+	return out
 }
 
 func (tc lifecycleCase) driftPlan() plancheck.ResourceActionType {

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 // Secrets never reach a log, Terraform's output or an error message, and
@@ -503,7 +504,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 				ResourceName:            "immuta_integration.sf",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"snowflake.password", "timeouts"},
+				ImportStateVerifyIgnore: append(privilegedCredentials(integrationtype.Snowflake), "snowflake.password", "timeouts"),
 			},
 			{ // a create that fails with 422
 				PreConfig: func() {

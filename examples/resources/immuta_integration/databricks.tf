@@ -26,7 +26,7 @@ resource "immuta_integration" "databricks" {
       enabled = true
     }
     group_pattern = {
-      deny = ["admins", "account users"]
+      deny = "immuta_exempt" # one exemption group: Immuta does not govern its members
     }
   }
 }

@@ -45,6 +45,27 @@ func (t *Type) DeleteCredentialsFrom(state types.Object, lookup CredentialLookup
 	return creds, c.missing
 }
 
+// DeleteCredentialsHint says which credentials each authentication type
+// needs for DELETE, for a message when the type itself is not known
+// ("userPassword: username, password; keyPair: ...").
+func (t *Type) DeleteCredentialsHint() string {
+	var parts []string
+	for _, v := range t.Variants {
+		if v.Object != "" || v.Discriminator == "" || !slices.Contains(t.DeleteCredentials, v.Discriminator) {
+			continue
+		}
+		keys := make([]string, 0, len(v.Rules))
+		for k := range v.Rules {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			parts = append(parts, k+": "+strings.Join(v.Rules[k].Requires, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
 type credentialCollector struct {
 	fields  []Field
 	creds   map[string]any

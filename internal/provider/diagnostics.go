@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,11 +232,15 @@ func deleteRequest(t *integrationtype.Type, id string, autoBootstrap bool, block
 		for i, p := range missing {
 			named[i] = fmt.Sprintf("%s.%s (environment variable %s)", t.Block, p, DeleteCredentialEnv(p))
 		}
+		more := ""
+		if slices.Contains(missing, "authentication_type") {
+			more = fmt.Sprintf(" Each authentication type also needs its own credentials (%s), each from its IMMUTA_DELETE_ variable.", t.DeleteCredentialsHint())
+		}
 		diags.AddError("Privileged credentials needed to delete the integration",
 			fmt.Sprintf("%s integration %s was set up automatically (auto_bootstrap = true), so Immuta needs its privileged credentials to remove it, "+
 				"and Immuta does not keep them. Terraform's state does not hold these: write-only attributes are never stored, and an imported "+
-				"integration's credentials cannot be read from Immuta. Nothing was deleted. Set %s, then run the operation again.",
-				t.DisplayName, id, strings.Join(named, ", ")))
+				"integration's credentials cannot be read from Immuta. Nothing was deleted. Set %s, then run the operation again.%s",
+				t.DisplayName, id, strings.Join(named, ", "), more))
 		return nil, diags
 	}
 	return &client.DeleteRequest{Config: creds}, diags

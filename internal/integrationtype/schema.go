@@ -170,6 +170,12 @@ func description(f Field) string {
 	if f.Default != nil {
 		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
 	}
+	if f.ServerComputed {
+		d += " Immuta fills it in when left out: it is not sent, and the value Immuta reports is kept."
+	}
+	if f.Implied != nil {
+		d += fmt.Sprintf(" Immuta's rules, and the provider's checks, read it as `%v` when it is left out.", f.Implied)
+	}
 	if f.NonEditable {
 		d += " Changing it forces a new integration."
 	}

@@ -52,6 +52,11 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *retryablehttp.Client
+	// readLimit bounds a read (a GET with all its retries and waits):
+	// request_timeout × (max_retries + 1).
+	readLimit      time.Duration
+	requestTimeout time.Duration
+	maxRetries     int
 }
 
 // UserAgent builds the provider's User-Agent string.
@@ -115,7 +120,11 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler:   passthroughErrors,
 		RequestLogHook: onAttempt,
 	}
-	return &Client{baseURL: base, apiKey: key, userAgent: ua, http: rc}, nil
+	return &Client{
+		baseURL: base, apiKey: key, userAgent: ua, http: rc,
+		readLimit:      hc.Timeout * time.Duration(retries+1),
+		requestTimeout: hc.Timeout, maxRetries: retries,
+	}, nil
 }
 
 func parseBaseURL(raw string) (string, error) {

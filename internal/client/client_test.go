@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -176,8 +177,32 @@ func TestMalformedSuccessBody(t *testing.T) {
 	r := newRecorder(t, jsonAnswer(200, `{"id":`))
 	c := newTestClient(t, r.URL)
 	_, err := c.GetIntegration(context.Background(), "1")
-	if err == nil || !strings.Contains(err.Error(), "GET /integrations/1: decoding the response") {
+	var de *DecodeError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "GET /integrations/1: answered 200 (application/json), but the answer could not be read") {
 		t.Errorf("err = %v", err)
+	}
+	if IsOutcomeUnknown(err) {
+		t.Error("a read whose answer cannot be decoded changed nothing: its outcome is known")
+	}
+}
+
+// A create that Immuta accepted but whose answer cannot be read (a proxy's
+// HTML 200, truncated JSON, fields of the wrong type) is as good as a lost
+// answer: the caller must look for the integration before posting again.
+func TestCreateWithUnreadableAnswerIsOutcomeUnknown(t *testing.T) {
+	for name, answer := range map[string]http.HandlerFunc{
+		"html 200": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>OK</body></html>"))
+		},
+		"truncated JSON":  jsonAnswer(200, `{"id":"1","status":"crea`),
+		"odd field types": jsonAnswer(201, `{"id":{"n":1},"status":["creating"]}`),
+	} {
+		r := newRecorder(t, answer)
+		_, err := newTestClient(t, r.URL).CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+		if !IsOutcomeUnknown(err) || r.count() != 1 {
+			t.Errorf("%s: err = %v after %d requests, want outcome unknown after exactly one", name, err, r.count())
+		}
 	}
 }
 

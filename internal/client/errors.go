@@ -21,6 +21,11 @@ type APIError struct {
 	ValidationResults *ValidationResults
 	Method            string
 	Path              string
+	// URL is where the request went (for messages about a wrong url).
+	URL string
+	// FromImmuta is true when the body was Immuta's JSON error envelope: a
+	// proxy's page or a wrong base path answers something else.
+	FromImmuta bool
 	// Attempts is how many times the request was sent. A 409 or 404 after a
 	// retried PUT or DELETE may be the echo of the caller's own first attempt.
 	Attempts int
@@ -53,6 +58,7 @@ const (
 func newAPIError(method, path string, status int, body []byte) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path}
 	var env struct {
+		StatusCode        json.RawMessage    `json:"statusCode"`
 		Error             json.RawMessage    `json:"error"`
 		Message           json.RawMessage    `json:"message"`
 		ValidationResults *ValidationResults `json:"validationResults"`
@@ -61,6 +67,7 @@ func newAPIError(method, path string, status int, body []byte) *APIError {
 		e.ErrorText = jsonText(env.Error)
 		e.Message = jsonText(env.Message)
 		e.ValidationResults = env.ValidationResults
+		e.FromImmuta = len(env.Message) > 0 && (len(env.StatusCode) > 0 || len(env.Error) > 0)
 	} else {
 		e.Message = snippet(body)
 	}
@@ -138,8 +145,35 @@ func hasStatus(err error, code int) bool {
 	return ok && e.StatusCode == code
 }
 
-// IsNotFound reports whether err is a 404 from the API.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+// notFoundRE is Immuta's own message for an integration it does not have:
+// "No Integration found with ID 5." (GET) or "No integration found with ID
+// 5." (the other calls).
+var notFoundRE = regexp.MustCompile(`(?i)\bno integration found\b`)
+
+// IsNotFound reports whether err is Immuta's own answer that the integration
+// does not exist: a 404 with its JSON error envelope and its not-found
+// message. A 404 from anything else (a proxy's page, a wrong base path) is
+// not "gone": see IsForeignNotFound.
+func IsNotFound(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == http.StatusNotFound && e.FromImmuta && notFoundRE.MatchString(e.Message)
+}
+
+// IsForeignNotFound reports a 404 that is not Immuta's not-found answer: the
+// request did not reach Immuta's Integrations API (check the URL).
+func IsForeignNotFound(err error) bool {
+	return hasStatus(err, http.StatusNotFound) && !IsNotFound(err)
+}
+
+// IsGone reports whether an integration no longer exists: Immuta answered
+// that it has none with that id, or answered it with status "deleted". It is
+// the one rule for "gone" wherever the provider reads an integration.
+func IsGone(obj *Integration, err error) bool {
+	if err != nil {
+		return IsNotFound(err)
+	}
+	return obj != nil && IsDeleted(obj.Status)
+}
 
 // IsValidationFailed reports whether err is a 422 (failed prerequisite
 // validation, or a processing error such as Databricks' metastore lookup).

@@ -56,9 +56,26 @@ func TestErrorHelpers(t *testing.T) {
 		// Wrapped, as callers will see it after adding context.
 		return fmt.Errorf("reading: %w", &APIError{StatusCode: code, Message: msg})
 	}
-	notFound := mk(404, "No integration found with ID 5.")
+	notFound := fmt.Errorf("reading: %w", newAPIError("GET", "/integrations/5", 404,
+		[]byte(`{"statusCode":404,"error":"Not Found","message":"No Integration found with ID 5."}`)))
 	if !IsNotFound(notFound) || IsNotFound(mk(400, "x")) || IsNotFound(errors.New("404")) || IsNotFound(nil) {
 		t.Error("IsNotFound")
+	}
+	// Only Immuta's own not-found answer means gone: a proxy's page, another
+	// JSON body or another message is a 404 from somewhere else.
+	for name, body := range map[string]string{
+		"html page":       "<html><body><h1>404 Not Found</h1>nginx</body></html>",
+		"empty":           "",
+		"other JSON":      `{"detail":"Not Found"}`,
+		"another message": `{"statusCode":404,"error":"Not Found","message":"Cannot GET /api/integrations/5"}`,
+	} {
+		err := newAPIError("GET", "/integrations/5", 404, []byte(body))
+		if IsNotFound(err) || !IsForeignNotFound(err) || IsGone(nil, err) {
+			t.Errorf("%s: a 404 that is not Immuta's was taken as gone", name)
+		}
+	}
+	if !IsGone(nil, notFound) || !IsGone(&Integration{Status: StatusDeleted}, nil) || IsGone(&Integration{Status: StatusDisabled}, nil) {
+		t.Error("IsGone")
 	}
 	if !IsValidationFailed(mk(422, "")) || !IsUnauthorized(mk(401, "")) || !IsForbidden(mk(403, "")) || IsForbidden(mk(401, "")) {
 		t.Error("status helpers")

@@ -38,10 +38,9 @@ type response struct {
 
 // do sends r with retries and returns a 2xx response, or an *APIError, or a
 // transport error (marked outcome-unknown where that applies).
-func (c *Client) do(ctx context.Context, r request) (*response, error) {
+func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	var payload []byte
 	if r.body != nil {
-		var err error
 		if payload, err = json.Marshal(r.body); err != nil {
 			return nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
 		}
@@ -49,6 +48,21 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	ctx = c.logContext(ctx, secretValues(payload)...)
 	cl := &call{method: r.method, path: r.path, retrySafe: r.retrySafe}
 	ctx = withCall(ctx, cl)
+	if r.method == http.MethodGet && c.readLimit > 0 {
+		// A read has an overall limit a user can reason about, whatever a
+		// server trickles or asks to wait; writes run within the resource's
+		// timeouts instead.
+		var cancel context.CancelFunc
+		parent := ctx
+		ctx, cancel = context.WithTimeout(ctx, c.readLimit)
+		defer cancel()
+		defer func() {
+			if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				err = &ReadLimitError{Method: r.method, Path: r.path, Limit: c.readLimit,
+					RequestTimeout: c.requestTimeout, MaxRetries: c.maxRetries, Err: err}
+			}
+		}()
+	}
 
 	var raw any // retryablehttp wants an untyped nil for "no body"
 	if payload != nil {
@@ -93,12 +107,34 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	}
 	apiErr := newAPIError(r.method, r.path, resp.StatusCode, body)
 	apiErr.Attempts = cl.attempts
+	apiErr.URL = c.baseURL + r.path
 	apiErr.redact(c.apiKey, secretValues(payload))
+	if cl.retryAfterTooLong > 0 {
+		apiErr.Message += fmt.Sprintf(" (Immuta asked to retry after %s, which is more than the %s left for this request)",
+			cl.retryAfterTooLong, cl.retryAfterLeft.Round(time.Second))
+	}
 	if !r.retrySafe && resp.StatusCode >= 500 {
 		return nil, &outcomeUnknownError{apiErr}
 	}
 	return nil, apiErr
 }
+
+// ReadLimitError: a read did not complete within its overall limit,
+// request_timeout × (max_retries + 1).
+type ReadLimitError struct {
+	Method, Path   string
+	Limit          time.Duration
+	RequestTimeout time.Duration
+	MaxRetries     int
+	Err            error
+}
+
+func (e *ReadLimitError) Error() string {
+	return fmt.Sprintf("%s %s: no complete answer within %s (request_timeout %s × (max_retries %d + 1)): %v",
+		e.Method, e.Path, e.Limit, e.RequestTimeout, e.MaxRetries, e.Err)
+}
+
+func (e *ReadLimitError) Unwrap() error { return e.Err }
 
 // doJSON calls do and decodes a non-empty answer into out; an empty body
 // leaves out untouched.
@@ -111,10 +147,29 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return fmt.Errorf("%s %s: decoding the response: %w", r.method, r.path, err)
+		return &DecodeError{Method: r.method, Path: r.path, Status: resp.status, ContentType: resp.header.Get("Content-Type"), Err: err}
 	}
 	return nil
 }
+
+// DecodeError: a 2xx answer that is not the JSON the call expects (a proxy's
+// HTML page, truncated JSON, fields of the wrong type).
+type DecodeError struct {
+	Method, Path string
+	Status       int
+	ContentType  string
+	Err          error
+}
+
+func (e *DecodeError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	return fmt.Sprintf("%s %s: answered %d (%s), but the answer could not be read as Immuta's JSON: %v", e.Method, e.Path, e.Status, ct, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 func (c *Client) transportError(cl *call, err error) error {
 	var ue *url.Error

@@ -38,6 +38,9 @@ type call struct {
 	// inFlightErr is set when an attempt failed after the request may have
 	// reached the server (not a dial error).
 	inFlightErr bool
+	// retryAfterTooLong is a Retry-After that was not honoured because it
+	// ends after the request's deadline (retryAfterLeft away).
+	retryAfterTooLong, retryAfterLeft time.Duration
 }
 
 type callKey struct{}
@@ -84,6 +87,16 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		retry = true
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		retry = c.retrySafe
+	}
+	if retry {
+		// Waiting past the deadline only to fail then helps nobody: give up
+		// now and say why.
+		if d, ok := requestedRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if deadline, has := ctx.Deadline(); has && time.Until(deadline) < min(d, maxRetryAfter) {
+				retry = false
+				c.retryAfterTooLong, c.retryAfterLeft = d, time.Until(deadline)
+			}
+		}
 	}
 	// go-retryablehttp asks twice about a final response; log it once, and
 	// only when there were retries: the response log says the rest.
@@ -159,24 +172,31 @@ func expDelay(minWait, maxWait time.Duration, attempt int) time.Duration {
 	return min(d, maxWait)
 }
 
-// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+// parseRetryAfter reads a Retry-After value, capped at maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	d, ok := requestedRetryAfter(v, now)
+	return min(d, maxRetryAfter), ok
+}
+
+// requestedRetryAfter reads a Retry-After value as the server gave it: delay
+// seconds or an HTTP date (at most a year, which also keeps it from
+// overflowing).
+func requestedRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	const year = 365 * 24 * time.Hour
 	if v == "" {
 		return 0, false
 	}
-	var d time.Duration
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter, true
+		if secs > int64(year/time.Second) {
+			return year, true
 		}
-		d = time.Duration(secs) * time.Second
-	} else if at, err := http.ParseTime(v); err == nil {
-		d = max(at.Sub(now), 0)
-	} else {
-		return 0, false
+		return time.Duration(secs) * time.Second, true
 	}
-	return min(d, maxRetryAfter), true
+	if at, err := http.ParseTime(v); err == nil {
+		return min(max(at.Sub(now), 0), year), true
+	}
+	return 0, false
 }

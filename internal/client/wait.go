@@ -68,18 +68,25 @@ func (e *OperationFailedError) Error() string {
 }
 
 // WaitTimeoutError: the context's deadline passed while the integration was
-// still pending. It unwraps to context.DeadlineExceeded.
+// still pending, or while its status could not be read. It unwraps to
+// context.DeadlineExceeded.
 type WaitTimeoutError struct {
 	ID                    string
 	LastStatus            string
 	LastValidationResults *ValidationResults
+	// LastError is the error of the last status request, when it failed.
+	LastError error
 }
 
 func (e *WaitTimeoutError) Error() string {
+	msg := fmt.Sprintf("timed out waiting for integration %s: its last status was %q", e.ID, e.LastStatus)
 	if e.LastStatus == "" {
-		return fmt.Sprintf("timed out waiting for integration %s (no status seen)", e.ID)
+		msg = fmt.Sprintf("timed out waiting for integration %s (no status seen)", e.ID)
 	}
-	return fmt.Sprintf("timed out waiting for integration %s: its last status was %q", e.ID, e.LastStatus)
+	if e.LastError != nil {
+		msg += fmt.Sprintf("; the last status request failed: %v", e.LastError)
+	}
+	return msg
 }
 
 func (e *WaitTimeoutError) Unwrap() error { return context.DeadlineExceeded }
@@ -90,6 +97,12 @@ func (e *WaitTimeoutError) Unwrap() error { return context.DeadlineExceeded }
 // averages well under one request per second.
 func pollInterval(elapsed, minI, maxI time.Duration) time.Duration {
 	return min(max(elapsed/10, minI), maxI)
+}
+
+// PollInterval is the waiter's schedule with its default bounds, for other
+// waits that should pace themselves the same way.
+func PollInterval(elapsed time.Duration) time.Duration {
+	return pollInterval(elapsed, defaultMinPollInterval, defaultMaxPollInterval)
 }
 
 type verdict int
@@ -122,11 +135,21 @@ func (o *WaitOptions) judge(status string) verdict {
 	return succeeded
 }
 
+// waitErrorTolerance is how many failed status requests in a row a wait
+// accepts before an answer that says the request itself is wrong (Immuta's
+// own 404 while waiting for a result, 401, 403) ends it: one such answer can
+// be a blip of a load balancer or an identity provider; three are not.
+const waitErrorTolerance = 3
+
 // WaitForStatus polls GET /integrations/{id}/status, first at once and then
-// on the pollInterval schedule, until the status is no longer pending. It
-// returns the final status, an *OperationFailedError, a *WaitTimeoutError
-// when ctx's deadline passes, or the API error that stopped it (a 404 unless
-// opts.UntilGone). Cancelling ctx stops it at once.
+// on the pollInterval schedule, until the status is no longer pending. A
+// failed status request does not end the wait: transient errors (429, 5xx, a
+// 404 that is not Immuta's, a broken connection or answer) are ridden out
+// with backoff until ctx's deadline, and Immuta's 404, 401 and 403 end it
+// only when seen waitErrorTolerance times in a row. It returns the final
+// status, an *OperationFailedError, a *WaitTimeoutError when ctx's deadline
+// passes (with the last error, if the last request failed), or the error
+// that ended it. Cancelling ctx stops it at once.
 func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions) (*IntegrationStatus, error) {
 	minI, maxI := opts.MinInterval, opts.MaxInterval
 	if minI <= 0 {
@@ -139,10 +162,13 @@ func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions)
 
 	start := time.Now()
 	var last *IntegrationStatus
+	var lastErr error
+	failures, definitive := 0, 0 // failed requests in a row; of them, definitive answers in a row
 	for {
 		st, err := c.GetIntegrationStatus(ctx, id)
 		switch {
 		case err == nil:
+			failures, definitive, lastErr = 0, 0, nil
 			if st == nil {
 				st = &IntegrationStatus{ID: id} // empty answer: status unknown, keep polling
 			}
@@ -158,24 +184,45 @@ func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions)
 		case opts.UntilGone && IsNotFound(err):
 			return nil, nil
 		case ctx.Err() != nil:
-			return nil, waitContextError(ctx, id, last)
+			return nil, waitContextError(ctx, id, last, lastErr)
 		default:
-			return nil, err
+			failures++
+			lastErr = err
+			definitive++
+			if !endsWaitWhenRepeated(err) {
+				definitive = 0
+			}
+			if isPermanent(err) || definitive >= waitErrorTolerance {
+				return nil, err
+			}
+			logDebug(ctx, "status request failed while waiting; waiting on", map[string]any{
+				"id": id, "failures_in_a_row": failures, "error": err.Error(),
+			})
 		}
 
-		timer := time.NewTimer(pollInterval(time.Since(start), minI, maxI))
+		interval := pollInterval(time.Since(start), minI, maxI)
+		if failures > 0 {
+			interval = max(interval, expDelay(minI, maxI, failures))
+		}
+		timer := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, waitContextError(ctx, id, last)
+			return nil, waitContextError(ctx, id, last, lastErr)
 		case <-timer.C:
 		}
 	}
 }
 
-func waitContextError(ctx context.Context, id string, last *IntegrationStatus) error {
+// endsWaitWhenRepeated: answers that say the wait itself is wrong (the
+// integration is not there, the key is not accepted), once repeated.
+func endsWaitWhenRepeated(err error) bool {
+	return IsNotFound(err) || IsUnauthorized(err) || IsForbidden(err)
+}
+
+func waitContextError(ctx context.Context, id string, last *IntegrationStatus, lastErr error) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		e := &WaitTimeoutError{ID: id}
+		e := &WaitTimeoutError{ID: id, LastError: lastErr}
 		if last != nil {
 			e.LastStatus, e.LastValidationResults = last.Status, last.ValidationResults
 		}

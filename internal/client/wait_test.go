@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,8 +60,21 @@ func newStatusServer(t *testing.T, seq ...string) *statusServer {
 		s.times = append(s.times, time.Now())
 		st := s.seq[min(i, len(s.seq)-1)]
 		s.mu.Unlock()
-		if st == "404" {
+		switch st {
+		case "404":
 			errorAnswer(404, "No integration found with ID 7.")(w, req)
+			return
+		case "html404":
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte("<html><body>404 Not Found</body></html>"))
+			return
+		case "401", "403", "429", "500", "502":
+			code, _ := strconv.Atoi(st)
+			errorAnswer(code, "blip")(w, req)
+			return
+		case "garbage":
+			jsonAnswer(200, `{"id":7,"status":`)(w, req)
 			return
 		}
 		jsonAnswer(200, `{"id":7,"status":"`+st+`","validationResults":{"status":"failed","validationTests":[
@@ -228,5 +242,57 @@ func TestWaitCancel(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("returned after %v", d)
+	}
+}
+
+// A wait rides out what a long wait meets on the way: rate limiting beyond
+// the client's own retries, 5xx, a proxy's 404, a broken answer, and a lone
+// 401, 403 or Immuta 404 (a blip of a load balancer or an identity
+// provider), and still sees the integration end enabled.
+func TestWaitRidesOutTransientErrors(t *testing.T) {
+	seq := []string{"creating"}
+	for range 6 {
+		seq = append(seq, "429")
+	}
+	seq = append(seq, "500", "html404", "garbage", "401", "creating", "403", "creating", "404", "creating", "enabled")
+	s := newStatusServer(t, seq...)
+	c := newTestClient(t, s.URL, func(cfg *Config) { cfg.MaxRetries = -1 })
+	st, err := c.WaitForStatus(context.Background(), "7", fastWait())
+	if err != nil || st == nil || st.Status != StatusEnabled {
+		t.Fatalf("got %v, %v after %d polls: a transient error ended the wait", st, err, s.count())
+	}
+	if s.count() != len(seq) {
+		t.Errorf("%d polls, want %d", s.count(), len(seq))
+	}
+	// Failed polls back off: the gaps after failures grow beyond the poll interval.
+	if gap := s.times[7].Sub(s.times[6]); gap < 2*fastWait().MinInterval {
+		t.Errorf("no backoff after repeated failures: %v between polls", gap)
+	}
+}
+
+// The same answer three times in a row is not a blip: Immuta's 404 (the
+// integration is gone), 401 and 403 end the wait with that error.
+func TestWaitEndsOnRepeatedDefinitiveAnswers(t *testing.T) {
+	for _, code := range []string{"404", "401", "403"} {
+		s := newStatusServer(t, "creating", code)
+		_, err := newTestClient(t, s.URL).WaitForStatus(context.Background(), "7", fastWait())
+		e, ok := asAPIError(err)
+		if !ok || strconv.Itoa(e.StatusCode) != code || s.count() != 1+waitErrorTolerance {
+			t.Errorf("%s: %v after %d polls", code, err, s.count())
+		}
+	}
+}
+
+// A wait that runs out of time while its requests fail says so, with the
+// last status seen and the last error.
+func TestWaitTimeoutWhileFailingNamesTheError(t *testing.T) {
+	t.Parallel()
+	s := newStatusServer(t, "creating", "502")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := newTestClient(t, s.URL, func(cfg *Config) { cfg.MaxRetries = -1 }).WaitForStatus(ctx, "7", fastWait())
+	var te *WaitTimeoutError
+	if !errors.As(err, &te) || te.LastStatus != "creating" || te.LastError == nil || !strings.Contains(err.Error(), "502") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -81,6 +81,7 @@ func failedTests(res *client.ValidationResults) bool {
 func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var apiErr *client.APIError
+	var readLimit *client.ReadLimitError
 	switch {
 	case client.IsValidationFailed(err) && errors.As(err, &apiErr):
 		diags.Append(validationDiagnostics(t, name, apiErr.ValidationResults, false)...)
@@ -90,6 +91,12 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 			diags.AddError(fmt.Sprintf("Cannot %s integration: validation failed", action),
 				fmt.Sprintf("%s: %s Fix the failed tests reported above, then apply again.", name, apiErr.Message))
 		}
+	case client.IsForeignNotFound(err) && errors.As(err, &apiErr):
+		diags.AddError(fmt.Sprintf("Cannot %s integration: the answer did not come from Immuta's API", action),
+			fmt.Sprintf("%s: %s %s answered 404, but not with Immuta's answer for a missing integration (%q). The request probably did not "+
+				"reach Immuta's Integrations API: check the provider's url (or %s), which must be the tenant's root URL without a path, "+
+				"such as https://acme.hosted.immutacloud.com, and any proxy in between. Nothing was removed from state, and nothing was changed in Immuta.",
+				name, apiErr.Method, apiErr.URL, apiErr.Message, envURL))
 	case client.IsUnauthorized(err):
 		diags.AddError("Immuta rejected the API key",
 			"Immuta answered 401: check the provider's api_key (or IMMUTA_API_KEY); it may be wrong, expired or revoked.")
@@ -101,6 +108,11 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 			fmt.Sprintf("%s: %s.\n\nNothing was sent. If the tenant uses a private certificate authority, set the provider's "+
 				"ca_certificate (or %s) to its PEM certificate. insecure = true skips verification, but then anyone on the "+
 				"network path can impersonate Immuta and read the API key.", name, err, envCACertificate))
+	case errors.As(err, &readLimit) || (action == "read" && errors.Is(err, context.DeadlineExceeded)):
+		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
+			fmt.Sprintf("%s: %s.\n\nImmuta, or something on the way, did not answer completely in time. Nothing was changed in Immuta "+
+				"and the state is unchanged. A read is limited to the provider's request_timeout × (max_retries + 1): check that Immuta "+
+				"is reachable at the provider's url, and raise request_timeout (or %s) if it is just slow.", name, err, envRequestTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
 			fmt.Sprintf("%s: %s. Raise the resource's timeouts.%s if Immuta needs longer.", name, err, timeoutName(action)))

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -65,6 +67,12 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 
 	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
 	if err != nil {
+		if confirmed, ok := r.confirmHealthy(ctx, created.ID, err); ok {
+			tflog.Info(ctx, "the wait for the create failed, but Immuta reports the integration healthy", map[string]any{"id": created.ID, "error": err.Error()})
+			status, err = confirmed, nil
+		}
+	}
+	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "create", err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
 		return
@@ -107,7 +115,7 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 		if id, ok := madeByLostRequest(err); ok {
 			found, gerr := r.client.GetIntegration(ctx, id)
 			switch {
-			case (gerr == nil && found != nil && client.IsDeleted(found.Status)) || client.IsNotFound(gerr):
+			case client.IsGone(found, gerr):
 				// A deleted record holds no host: never adopt it, nor advise importing it.
 				diags.AddError("Immuta refused the create for a deleted integration",
 					fmt.Sprintf("%s: Immuta answered that integration %s holds this host, but that integration is deleted. Nothing was created "+
@@ -182,7 +190,7 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 		name = describe(prior, blockHost(prior, priorBlock), op.id)
 	}
 	obj, err := r.client.GetIntegration(ctx, op.id)
-	if client.IsNotFound(err) || (err == nil && client.IsDeleted(obj.Status)) {
+	if client.IsGone(obj, err) {
 		how := "was not found"
 		if err == nil {
 			how = "is reported by Immuta with status deleted"
@@ -327,10 +335,36 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
+// confirmTimeout bounds the one look that confirms a create's outcome after
+// its wait failed.
+const confirmTimeout = 30 * time.Second
+
+// confirmHealthy looks once more at an integration whose create wait failed
+// for another reason than Immuta's verdict (time ran out while the status
+// could not be read, say): a healthy integration must not be tainted and
+// replaced. A wait the user cancelled is not second-guessed.
+func (r *integrationResource) confirmHealthy(ctx context.Context, id string, waitErr error) (*client.IntegrationStatus, bool) {
+	var failed *client.OperationFailedError
+	if errors.As(waitErr, &failed) || errors.Is(ctx.Err(), context.Canceled) {
+		return nil, false
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
+	defer cancel()
+	st, err := r.client.GetIntegrationStatus(cctx, id)
+	if err != nil || st == nil || !slices.Contains(client.HealthyStatuses(), st.Status) {
+		return nil, false
+	}
+	return st, true
+}
+
 // whenIdle runs a PUT or DELETE, and while Immuta answers 409 because the
 // integration is busy (creating, editing, deleting, migrating), waits until
-// it settles and tries again, within ctx's deadline.
+// it settles and tries again, within ctx's deadline. The attempts back off
+// like the status waiter (a tenth of the time waited, 250 ms to 10 s), so a
+// server that keeps answering 409 while its status says otherwise gets at
+// most a few requests a second, and well under one a second on long waits.
 func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) error {
+	start := time.Now()
 	for {
 		err := call()
 		state, busy := client.BusyState(err)
@@ -342,13 +376,33 @@ func (r *integrationResource) whenIdle(ctx context.Context, id string, call func
 			var failed *client.OperationFailedError
 			if !errors.As(werr, &failed) {
 				if ctx.Err() != nil {
-					return fmt.Errorf("%w (the integration was still %s)", werr, state)
+					return busyTimeoutError{state: state, err: werr}
 				}
 				return werr
 			}
 		}
+		timer := time.NewTimer(client.PollInterval(time.Since(start)))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return busyTimeoutError{state: state, err: ctx.Err()}
+		case <-timer.C:
+		}
 	}
 }
+
+// busyTimeoutError: the time ran out while Immuta kept answering that the
+// integration is busy.
+type busyTimeoutError struct {
+	state string
+	err   error
+}
+
+func (e busyTimeoutError) Error() string {
+	return fmt.Sprintf("Immuta kept answering that the integration is busy (status %s): %v", e.state, e.err)
+}
+
+func (e busyTimeoutError) Unwrap() error { return e.err }
 
 // recordFailure stores the status Immuta reported for a failed operation.
 func (r *integrationResource) recordFailure(ctx context.Context, state *tfsdk.State, err error) {

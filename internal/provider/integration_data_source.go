@@ -157,7 +157,7 @@ func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadReq
 
 func (d *integrationDataSource) byID(ctx context.Context, id string, diags *diag.Diagnostics) *client.Integration {
 	obj, err := d.client.GetIntegration(ctx, id)
-	if client.IsNotFound(err) || (err == nil && client.IsDeleted(obj.Status)) {
+	if client.IsGone(obj, err) {
 		diags.AddAttributeError(path.Root("id"), "Integration not found",
 			fmt.Sprintf("Immuta has no integration with ID %s (or only a deleted record of it). The immuta_integrations data source lists the integrations there are.", id))
 		return nil

@@ -107,12 +107,13 @@ func capText(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// redact masks secrets in the error's texts and validation results: a server
-// may echo the API key, or a password it was sent, in its answer. The API key
-// is always masked; other values shorter than minMaskedSecretLen are left
-// alone, as masking them would mangle unrelated text.
-func (e *APIError) redact(apiKey string, secrets []string) {
-	mask := func(s string) string {
+// masker returns the one redaction rule for everything a server answers: the
+// API key is always masked; other secret values shorter than
+// minMaskedSecretLen are left alone, as masking them would mangle unrelated
+// text. A server may echo the API key, or a secret it was sent, in its
+// messages.
+func masker(apiKey string, secrets []string) func(string) string {
+	return func(s string) string {
 		if apiKey != "" {
 			s = strings.ReplaceAll(s, apiKey, maskReplacement)
 		}
@@ -123,11 +124,40 @@ func (e *APIError) redact(apiKey string, secrets []string) {
 		}
 		return s
 	}
+}
+
+// redact masks secrets in the error's texts and validation results.
+func (e *APIError) redact(mask func(string) string) {
 	e.ErrorText, e.Message = mask(e.ErrorText), mask(e.Message)
-	if e.ValidationResults != nil {
-		for i := range e.ValidationResults.Tests {
-			test := &e.ValidationResults.Tests[i]
-			test.Name, test.Message = mask(test.Name), mask(test.Message)
+	e.ValidationResults.redact(mask)
+}
+
+// redact masks secrets in the names and messages of the tests.
+func (v *ValidationResults) redact(mask func(string) string) {
+	if v == nil {
+		return
+	}
+	for i := range v.Tests {
+		test := &v.Tests[i]
+		test.Name, test.Message = mask(test.Name), mask(test.Message)
+	}
+}
+
+// redactAnswer masks secrets in what a decoded answer carries from the
+// server's own words: the validation results.
+func redactAnswer(out any, mask func(string) string) {
+	switch v := out.(type) {
+	case **Integration:
+		if *v != nil {
+			(*v).ValidationResults.redact(mask)
+		}
+	case *[]Integration:
+		for i := range *v {
+			(*v)[i].ValidationResults.redact(mask)
+		}
+	case **IntegrationStatus:
+		if *v != nil {
+			(*v).ValidationResults.redact(mask)
 		}
 	}
 }

@@ -34,6 +34,23 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// mask redacts the secrets of this request from the server's words.
+	mask func(string) string
+}
+
+type secretsKey struct{}
+
+// WithSecrets returns ctx carrying secret values that the requests made with
+// it must never log nor hand back: a server may echo a configured password in
+// a validation message on any path (an error, a status, an integration).
+func WithSecrets(ctx context.Context, values ...string) context.Context {
+	all := append(append([]string{}, secretsFrom(ctx)...), values...)
+	return context.WithValue(ctx, secretsKey{}, all)
+}
+
+func secretsFrom(ctx context.Context) []string {
+	v, _ := ctx.Value(secretsKey{}).([]string)
+	return v
 }
 
 // do sends r with retries and returns a 2xx response, or an *APIError, or a
@@ -45,7 +62,9 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 			return nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
 		}
 	}
-	ctx = c.logContext(ctx, secretValues(payload)...)
+	secrets := append(secretsFrom(ctx), secretValues(payload)...)
+	mask := masker(c.apiKey, secrets)
+	ctx = c.logContext(ctx, secrets...)
 	cl := &call{method: r.method, path: r.path, retrySafe: r.retrySafe}
 	ctx = withCall(ctx, cl)
 	if r.method == http.MethodGet && c.readLimit > 0 {
@@ -103,12 +122,12 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	})
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+		return &response{status: resp.StatusCode, header: resp.Header, body: body, mask: mask}, nil
 	}
 	apiErr := newAPIError(r.method, r.path, resp.StatusCode, body)
 	apiErr.Attempts = cl.attempts
 	apiErr.URL = c.baseURL + r.path
-	apiErr.redact(c.apiKey, secretValues(payload))
+	apiErr.redact(mask)
 	if cl.retryAfterTooLong > 0 {
 		apiErr.Message += fmt.Sprintf(" (Immuta asked to retry after %s, which is more than the %s left for this request)",
 			cl.retryAfterTooLong, cl.retryAfterLeft.Round(time.Second))
@@ -149,6 +168,7 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 	if err := json.Unmarshal(resp.body, out); err != nil {
 		return &DecodeError{Method: r.method, Path: r.path, Status: resp.status, ContentType: resp.header.Get("Content-Type"), Err: err}
 	}
+	redactAnswer(out, resp.mask)
 	return nil
 }
 

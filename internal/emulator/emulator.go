@@ -170,7 +170,8 @@ func (c *call) startsTransition() bool {
 
 const maxBody = 1 << 20
 
-// serveAPI is the request pipeline: read, authenticate, apply a fault rule, handle, log, answer.
+// serveAPI is the request pipeline: read, authenticate, apply a fault rule, handle, log, answer (see
+// FaultAction for the order in which a fault's effects apply).
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	c := &call{
 		method:      r.Method,
@@ -210,15 +211,19 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if act != nil && act.Status != 0 {
 			resp = ptr(act.statusResponse())
 		} else {
-			resp = ptr(e.handle(c, act))
+			resp = ptr(act.changeAnswer(e.handle(c, act)))
 		}
 	}
+	*resp = resp.encoded() // the status logged is the one answered, even if encoding fails
 	e.logRequest(c, resp.status)
-	if act != nil && act.Drop == dropAfter {
+	switch {
+	case act != nil && act.Drop == dropAfter:
 		dropConnection(w)
-		return
+	case act != nil && act.Trickle > 0:
+		resp.trickle(r.Context(), w, act.Trickle)
+	default:
+		resp.write(w)
 	}
-	resp.write(w)
 }
 
 func ptr[T any](v T) *T { return &v }

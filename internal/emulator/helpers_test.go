@@ -68,6 +68,29 @@ func (c *client) do(method, path string, body any) result {
 }
 
 func (c *client) try(method, path string, body any) (result, error) {
+	r, err := c.tryRaw(method, path, body)
+	if err != nil {
+		return result{}, err
+	}
+	if strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal([]byte(r.raw), &r.body); err != nil {
+			return result{}, fmt.Errorf("bad JSON %q: %w", r.raw, err)
+		}
+	}
+	return r, nil
+}
+
+// doRaw is do without decoding the answer, for answers that are deliberately not JSON.
+func (c *client) doRaw(method, path string, body any) result {
+	c.t.Helper()
+	r, err := c.tryRaw(method, path, body)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return r
+}
+
+func (c *client) tryRaw(method, path string, body any) (result, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -99,13 +122,7 @@ func (c *client) try(method, path string, body any) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	r := result{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &r.body); err != nil {
-			return result{}, fmt.Errorf("bad JSON %q: %w", raw, err)
-		}
-	}
-	return r, nil
+	return result{status: resp.StatusCode, header: resp.Header, raw: string(raw)}, nil
 }
 
 // expectError asserts an error envelope with the exact status and message.

@@ -4,11 +4,14 @@
 package integrationtype
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // Immuta does not keep the privileged credentials of an auto-bootstrapped
@@ -237,4 +240,42 @@ func SetPath(obj map[string]any, jsonPath []string, value any) {
 		obj = next
 	}
 	obj[jsonPath[len(jsonPath)-1]] = value
+}
+
+// SecretValues lists the values of the secrets (and sensitive fields) that
+// the given blocks hold, at every depth, write-only values included: plan,
+// configuration and state together name everything a server might echo.
+func (t *Type) SecretValues(blocks ...types.Object) []string {
+	var out []string
+	for _, b := range blocks {
+		out = appendSecretValues(out, t.Fields, attributes(b))
+	}
+	return out
+}
+
+func appendSecretValues(out []string, fields []Field, attrs map[string]attr.Value) []string {
+	if attrs == nil {
+		return out
+	}
+	for _, f := range fields {
+		names := []string{}
+		switch {
+		case f.Secret:
+			names = append(names, f.Name, f.WriteOnlyName())
+		case f.Sensitive:
+			names = append(names, f.Name)
+		case f.Kind == Object:
+			if o, ok := attrs[f.Name].(basetypes.ObjectValue); ok {
+				out = appendSecretValues(out, f.Fields, attributes(o))
+			}
+		}
+		for _, n := range names {
+			if s, ok := attrs[n].(basetypes.StringValuable); ok && !attrs[n].IsNull() && !attrs[n].IsUnknown() {
+				if v, d := s.ToStringValue(context.Background()); !d.HasError() && v.ValueString() != "" {
+					out = append(out, v.ValueString())
+				}
+			}
+		}
+	}
+	return out
 }

@@ -47,6 +47,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ctx = client.WithSecrets(ctx, t.SecretValues(planBlock, configBlock)...)
 
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
 	name := describe(t, hostOf(t, payload), "")
@@ -189,6 +190,9 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	if known {
 		name = describe(prior, blockHost(prior, priorBlock), op.id)
 	}
+	if known {
+		ctx = client.WithSecrets(ctx, prior.SecretValues(priorBlock)...)
+	}
 	obj, err := r.client.GetIntegration(ctx, op.id)
 	if client.IsGone(obj, err) {
 		how := "was not found"
@@ -254,6 +258,9 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if _, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State)); ok {
+		ctx = client.WithSecrets(ctx, t.SecretValues(planBlock, configBlock, stateBlock)...)
+	}
 
 	if !t.HasConfig {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
@@ -313,6 +320,7 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	ctx = client.WithSecrets(ctx, t.SecretValues(stateBlock)...)
 	name := describe(t, blockHost(t, stateBlock), id)
 	body, diags := deleteRequest(t, id, autoBootstrap.ValueBool(), stateBlock)
 	resp.Diagnostics.Append(diags...)

@@ -515,6 +515,17 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 				},
 				Config: secretsConfig(srv, 2, true, false),
 			},
+			{ // a create whose set-up fails, Immuta's message echoing the API key and the password (the status path)
+				PreConfig: func() {
+					captured.settled()
+					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
+						Outcome:    "createError",
+						Validation: []emulator.ValidationTest{failedTest(connectionTest, "Login failed with password "+secretRS2Password+" and key "+testAPIKey)},
+					}})
+					captured.expect(`Integration create failed \(createError\)`)
+				},
+				Config: secretsConfig(srv, 2, true, false),
+			},
 			{ // a delete that fails with 422
 				PreConfig: func() {
 					captured.settled()
@@ -535,7 +546,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	if len(captured.missing) > 0 || len(captured.errs) != 2 {
+	if len(captured.missing) > 0 || len(captured.errs) != 3 {
 		t.Fatalf("the failing steps did not fail as expected: missing %q, got %d errors", captured.missing, len(captured.errs))
 	}
 

@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
@@ -81,8 +83,8 @@ func New(cfg Config) (*Client, error) {
 	if key == "" {
 		return nil, errors.New("an Immuta API key is required")
 	}
-	if strings.ContainsAny(key, "\r\n") {
-		return nil, errors.New("the Immuta API key must be a single line")
+	if strings.ContainsFunc(key, unicode.IsControl) {
+		return nil, errors.New("the Immuta API key contains a control character (a line break, tab or similar): copy it again without one")
 	}
 	hc, err := newHTTPClient(cfg)
 	if err != nil {
@@ -127,20 +129,31 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// userinfoRE finds the credentials part of a URL, even one that does not parse.
+var userinfoRE = regexp.MustCompile(`//[^/?#]*@`)
+
+// redactURL hides any credentials in a URL before it goes into a message.
+func redactURL(raw string) string { return userinfoRE.ReplaceAllString(raw, "//***@") }
+
 func parseBaseURL(raw string) (string, error) {
+	shown := redactURL(raw)
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", fmt.Errorf("invalid Immuta URL: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the URL, credentials and all
+		}
+		return "", fmt.Errorf("invalid Immuta URL %q: %w", shown, err)
 	}
 	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("invalid Immuta URL %q: the scheme must be http or https", raw)
-	case u.Host == "":
-		return "", fmt.Errorf("invalid Immuta URL %q: no host", raw)
 	case u.User != nil:
 		return "", errors.New("invalid Immuta URL: it must not contain credentials")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("invalid Immuta URL %q: the scheme must be http or https", shown)
+	case u.Host == "":
+		return "", fmt.Errorf("invalid Immuta URL %q: no host", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("invalid Immuta URL %q: it must not have a query or fragment", raw)
+		return "", fmt.Errorf("invalid Immuta URL %q: it must not have a query or fragment", shown)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -58,3 +58,38 @@ func TestRetryAfterBeyondTheLimitFailsAtOnce(t *testing.T) {
 		t.Errorf("%d requests in %v: the read waited for a Retry-After it could not honour", r.count(), d)
 	}
 }
+
+// A URL's credentials never reach a message, even when the URL does not parse.
+func TestURLCredentialsNeverEchoed(t *testing.T) {
+	for _, raw := range []string{"https://admin:hun{ter2@acme.example.com/", "ftp://admin:hunter2@acme.example.com", "https://admin:hunter2@acme.example.com"} {
+		_, err := New(Config{URL: raw, APIKey: "k"})
+		if err == nil || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "ter2") {
+			t.Errorf("%s: err = %v", raw, err)
+		}
+	}
+}
+
+// A control character in the API key is refused when the client is made,
+// not at the first request, and the key is not echoed.
+func TestAPIKeyWithControlCharacter(t *testing.T) {
+	for _, key := range []string{"abc\tdef-key", "abc\x00def-key", "abc\ndef-key"} {
+		_, err := New(Config{URL: "https://acme.example.com", APIKey: key})
+		if err == nil || !strings.Contains(err.Error(), "control character") || strings.Contains(err.Error(), "def-key") {
+			t.Errorf("%q: err = %v", key, err)
+		}
+	}
+}
+
+// An address that cannot be dialled (an invalid port) is not retried as if
+// it were transient.
+func TestInvalidPortIsNotRetried(t *testing.T) {
+	c := newTestClient(t, "http://127.0.0.1:99999", func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = 200*time.Millisecond, time.Second })
+	start := time.Now()
+	_, err := c.GetIntegration(context.Background(), "7")
+	if err == nil || !strings.Contains(err.Error(), "invalid port") || strings.Contains(err.Error(), "giving up after") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 150*time.Millisecond {
+		t.Errorf("took %v: retried", d)
+	}
+}

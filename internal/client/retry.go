@@ -119,10 +119,13 @@ func neverSent(err error) bool {
 }
 
 // isPermanent reports transport errors that a retry cannot fix: the server's
-// certificate is not trusted, or it does not speak TLS.
+// certificate is not trusted, it does not speak TLS, the address cannot be
+// dialled at all (an invalid port), or a header value cannot be sent.
 func isPermanent(err error) bool {
 	var rherr tls.RecordHeaderError
-	return errors.Is(err, errBodyTooLarge) || IsCertificateError(err) || errors.As(err, &rherr) || notTLS(err)
+	var addrErr *net.AddrError
+	return errors.Is(err, errBodyTooLarge) || IsCertificateError(err) || errors.As(err, &rherr) || notTLS(err) ||
+		errors.As(err, &addrErr) || (err != nil && strings.Contains(err.Error(), "net/http: invalid header field"))
 }
 
 // IsCertificateError reports whether err is a failure to verify the server's

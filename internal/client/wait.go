@@ -53,13 +53,18 @@ type OperationFailedError struct {
 
 func (e *OperationFailedError) Error() string {
 	msg := fmt.Sprintf("integration %s ended in status %q", e.ID, e.Status)
+	const shown = 5
+	problems := e.ValidationResults.Problems()
 	var parts []string
-	for _, t := range e.ValidationResults.Problems() {
+	for _, t := range problems[:min(len(problems), shown)] {
 		p := t.Name + " " + t.Status
 		if t.Message != "" {
 			p += ": " + t.Message
 		}
 		parts = append(parts, p)
+	}
+	if len(problems) > shown {
+		parts = append(parts, fmt.Sprintf("and %d more", len(problems)-shown))
 	}
 	if len(parts) > 0 {
 		msg += " (" + strings.Join(parts, "; ") + ")"

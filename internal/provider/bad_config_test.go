@@ -278,6 +278,12 @@ var badConfigs = []badConfig{
 		err: `max_retries value must be between 0 and 20`},
 	{name: "provider ca_certificate not PEM", provider: "url = %q\n  api_key = \"k\"\n  ca_certificate = \"not a certificate\"", resource: "  trino = {}\n",
 		err: `Invalid CA certificate`},
+	{name: "provider ca_certificate an endless file", provider: "url = %q\n  api_key = \"k\"\n  ca_certificate = \"/dev/zero\"", resource: "  trino = {}\n",
+		err: `Invalid CA certificate.*/dev/zero is larger than 4 MiB`},
+	{name: "provider api_key with a tab", provider: "url = %q\n  api_key = \"abc\\tdef\"", resource: "  trino = {}\n",
+		err: `Invalid Immuta API key.*control character`},
+	{name: "provider url with credentials that do not parse", provider: `url = "https://admin:hun{ter2@acme.hosted.immutacloud.com"` + "\n  api_key = \"k\"",
+		resource: "  trino = {}\n", err: `invalid Immuta URL "https://\*\*\*@acme\.hosted\.immutacloud\.com": net/url: invalid userinfo`},
 }
 
 func TestAccBadConfigurationsRejectedAtPlanTime(t *testing.T) {

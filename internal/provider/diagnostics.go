@@ -29,7 +29,24 @@ func validationDiagnostics(t *integrationtype.Type, name string, res *client.Val
 	if res == nil {
 		return diags
 	}
+	shown, hiddenFailed, hiddenWarnings := 0, 0, 0
 	for _, test := range res.Tests {
+		reported := test.Status == client.TestFailed || test.Status == client.TestWarning
+		if !reported {
+			continue
+		}
+		if shown == maxShownTests {
+			// Immuta may report thousands of tests: Terraform prints each
+			// diagnostic, and the framework compares each new one with all
+			// before it. The rest are counted, and kept in validation_results.
+			if test.Status == client.TestFailed {
+				hiddenFailed++
+			} else {
+				hiddenWarnings++
+			}
+			continue
+		}
+		shown++
 		detail := test.Message
 		if detail == "" {
 			detail = "Immuta reported this test as " + test.Status + " without a message."
@@ -38,13 +55,28 @@ func validationDiagnostics(t *integrationtype.Type, name string, res *client.Val
 		p := testAttribute(t, test.Name)
 		switch {
 		case test.Status == client.TestFailed && !degraded:
-			diags.AddAttributeError(p, test.Name, detail)
+			diags = append(diags, diag.NewAttributeErrorDiagnostic(p, test.Name, detail))
 		case test.Status == client.TestFailed || test.Status == client.TestWarning:
-			diags.AddAttributeWarning(p, test.Name, detail)
+			diags = append(diags, diag.NewAttributeWarningDiagnostic(p, test.Name, detail))
+		}
+	}
+	if hiddenFailed+hiddenWarnings > 0 {
+		summary := fmt.Sprintf("%d more validation tests not shown", hiddenFailed+hiddenWarnings)
+		detail := fmt.Sprintf("%s: Immuta reported %d more failed and %d more warning tests than the first %d shown above. "+
+			"All of them are in the resource's validation_results attribute (terraform state show) when it is in state, "+
+			"and in the provider's TRACE log (TF_LOG_PROVIDER_IMMUTA_CLIENT=TRACE).", name, hiddenFailed, hiddenWarnings, maxShownTests)
+		if hiddenFailed > 0 && !degraded {
+			diags.AddError(summary, detail)
+		} else {
+			diags.AddWarning(summary, detail)
 		}
 	}
 	return diags
 }
+
+// maxShownTests is how many failed or warning tests become diagnostics of
+// their own.
+const maxShownTests = 20
 
 // testAttribute maps a validation test to the attribute it concerns, or to
 // the type block when that cannot be known.

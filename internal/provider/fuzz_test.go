@@ -5,6 +5,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,9 +43,9 @@ func FuzzParseImportID(f *testing.F) {
 }
 
 // FuzzValidationDiagnostics: any validation results Immuta answers turn
-// into one diagnostic per failed (and, degraded, warning) test, on a path
-// inside the type's block, for every integration type; a 422 always gives
-// an error.
+// into one diagnostic per failed (and, degraded, warning) test up to
+// maxShownTests, then one that counts the rest, on a path inside the type's
+// block, for every integration type; a 422 always gives an error.
 func FuzzValidationDiagnostics(f *testing.F) {
 	f.Add([]byte(`{"status":"failed","validationTests":[{"name":"Initial Validation: Basic Connection Test","status":"failed","message":"bad host"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -52,16 +53,33 @@ func FuzzValidationDiagnostics(f *testing.F) {
 		if json.Unmarshal(data, &res) != nil {
 			return
 		}
-		failed, warned := 0, 0
+		// The first maxShownTests failed or warning tests get a diagnostic
+		// each; the rest one more, an error when any of them failed.
+		failed, warned, shown, hiddenFailed, hidden := 0, 0, 0, 0, 0
 		if res != nil {
 			for _, test := range res.Tests {
-				switch test.Status {
-				case client.TestFailed:
+				if test.Status != client.TestFailed && test.Status != client.TestWarning {
+					continue
+				}
+				if shown == maxShownTests {
+					hidden++
+					if test.Status == client.TestFailed {
+						hiddenFailed++
+					}
+					continue
+				}
+				shown++
+				if test.Status == client.TestFailed {
 					failed++
-				case client.TestWarning:
+				} else {
 					warned++
 				}
 			}
+		}
+		if hiddenFailed > 0 {
+			failed++
+		} else if hidden > 0 {
+			warned++
 		}
 		for _, typ := range integrationtype.All {
 			name := describe(typ, "host.example.com", "7")
@@ -101,5 +119,22 @@ func checkPaths(t *testing.T, typ *integrationtype.Type, diags diag.Diagnostics)
 		if d.Detail() == "" {
 			t.Fatalf("%s: diagnostic %q without detail", typ.Block, d.Summary())
 		}
+	}
+}
+
+// Tens of thousands of failed tests give a bounded number of diagnostics,
+// the last of which counts the rest.
+func TestValidationDiagnosticsAreCapped(t *testing.T) {
+	res := &client.ValidationResults{Status: client.TestFailed}
+	for i := range 40000 {
+		res.Tests = append(res.Tests, client.ValidationTest{Name: fmt.Sprintf("Test #%d", i), Status: client.TestFailed, Message: "no"})
+	}
+	diags := validationDiagnostics(integrationtype.Snowflake, "Snowflake integration", res, false)
+	if len(diags) != maxShownTests+1 || diags.ErrorsCount() != maxShownTests+1 {
+		t.Fatalf("%d diagnostics (%d errors), want %d errors", len(diags), diags.ErrorsCount(), maxShownTests+1)
+	}
+	last := diags[len(diags)-1]
+	if last.Summary() != "39980 more validation tests not shown" || !strings.Contains(last.Detail(), "validation_results") {
+		t.Errorf("last diagnostic: %q / %q", last.Summary(), last.Detail())
 	}
 }

@@ -8,11 +8,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -180,6 +182,10 @@ func resolveSettings(cfg providerModel) (client.Config, diag.Diagnostics) {
 	if out.APIKey == "" {
 		diags.AddAttributeError(path.Root("api_key"), "Missing Immuta API key",
 			"Set the provider's api_key attribute or the "+envAPIKey+" environment variable to an API key of a user with the APPLICATION_ADMIN permission.")
+	} else if strings.ContainsFunc(out.APIKey, unicode.IsControl) {
+		diags.AddAttributeError(path.Root("api_key"), "Invalid Immuta API key",
+			"The API key (api_key or "+envAPIKey+") contains a control character, such as a line break or a tab, which cannot be sent: "+
+				"copy the key again without it (a file read with file() keeps its final newline: use trimspace).")
 	}
 
 	if ca := stringSetting(cfg.CACertificate, envCACertificate); ca != "" {
@@ -228,12 +234,34 @@ func stringSetting(v types.String, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
+// maxCABundle bounds a CA bundle read from a file: the system's whole bundle
+// is a few hundred kilobytes, and a path such as /dev/zero must not fill the
+// memory.
+const maxCABundle = 4 << 20
+
+// readBounded reads at most limit bytes of a file, and fails beyond that.
+func readBounded(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB, more than any CA bundle", name, limit>>20)
+	}
+	return b, nil
+}
+
 // readPEM accepts PEM text or, for the environment variable, a path to it.
 func readPEM(v string) ([]byte, error) {
 	if strings.Contains(v, "-----BEGIN") {
 		return []byte(v), nil
 	}
-	b, err := os.ReadFile(v)
+	b, err := readBounded(v, maxCABundle)
 	if err != nil {
 		return nil, fmt.Errorf("ca_certificate (or %s) must hold PEM-encoded certificates or, for the variable, the path of a PEM file: %v", envCACertificate, err)
 	}

@@ -20,6 +20,8 @@ const (
 	// maxLogBody caps a logged body; scripts and long lists are not worth
 	// more in a debug log.
 	maxLogBody = 8 << 10
+	// maxMaskedBody is the largest body masked for the log at all.
+	maxMaskedBody = 256 << 10
 	// minMaskedSecretLen keeps very short secret values out of tflog's
 	// substring masking, which would otherwise mangle unrelated log text.
 	minMaskedSecretLen = 4
@@ -70,6 +72,11 @@ func logDebug(ctx context.Context, msg string, fields map[string]any) {
 func maskBody(b []byte) string {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return ""
+	}
+	if len(b) > maxMaskedBody {
+		// Masking means parsing it whole, for a log line that keeps 8 KiB:
+		// a list of thousands of integrations would cost many times its size.
+		return fmt.Sprintf("(%d bytes, not logged: larger than %d KiB)", len(b), maxMaskedBody>>10)
 	}
 	if masked, _, ok := maskJSON(b); ok {
 		return truncate(masked)

@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +93,40 @@ func TestInvalidPortIsNotRetried(t *testing.T) {
 	}
 	if d := time.Since(start); d > 150*time.Millisecond {
 		t.Errorf("took %v: retried", d)
+	}
+}
+
+// A large list answer costs a small multiple of its size, not dozens: the
+// body is read once, sized up front, and not parsed again for a log line.
+func TestLargeListMemoryIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := 0; b.Len() < 24<<20; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":"%d","type":"Snowflake","autoBootstrap":false,"status":"enabled","validationResults":{"status":"passed",`+
+			`"validationTests":[{"name":"Initial Validation: Basic Connection Test","status":"passed"}]},`+
+			`"config":{"host":"h%d.snowflakecomputing.com","warehouse":"WH","database":"DB","password":"[REDACTED]"}}`, i, i)
+	}
+	b.WriteString("]")
+	body := []byte(b.String())
+	r := newRecorder(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
+	c := newTestClient(t, r.URL)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	list, err := c.ListIntegrations(context.Background())
+	runtime.ReadMemStats(&after)
+	if err != nil || len(list) < 1000 {
+		t.Fatalf("%d integrations, %v", len(list), err)
+	}
+	// Measured: about 7× (the body, the decoded list and its growth); it
+	// was 26× when every answer was parsed again to mask it for the log.
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 12*uint64(len(body)) {
+		t.Errorf("listing a %d MiB answer allocated %d MiB (%.1f×)", len(body)>>20, allocated>>20, float64(allocated)/float64(len(body)))
 	}
 }

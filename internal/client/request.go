@@ -112,7 +112,7 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 		return nil, c.transportError(cl, err)
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp.Body)
+	body, err := bufferedBytes(resp.Body)
 	if err != nil {
 		return nil, c.transportError(cl, err)
 	}
@@ -207,26 +207,49 @@ func (c *Client) transportError(cl *call, err error) error {
 	return err
 }
 
-func readBody(r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxResponseBody+1))
-	if err != nil {
+// readBody reads a body of at most maxResponseBody bytes, sized up front
+// when the length is announced (growing a buffer by doubling would allocate
+// about twice the body again).
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if length > 0 && length <= maxResponseBody {
+		buf.Grow(int(length) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxResponseBody+1)); err != nil {
 		return nil, err
 	}
-	if len(b) > maxResponseBody {
+	if buf.Len() > maxResponseBody {
 		return nil, errBodyTooLarge
 	}
-	return b, nil
+	return buf.Bytes(), nil
+}
+
+// bufferedBody is a response body already read into memory.
+type bufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (bufferedBody) Close() error { return nil }
+
+// bufferedBytes returns the bytes of a body read by bufferBody without
+// copying them, or reads any other body.
+func bufferedBytes(r io.Reader) ([]byte, error) {
+	if bb, ok := r.(bufferedBody); ok {
+		return bb.b, nil
+	}
+	return readBody(r, -1)
 }
 
 // bufferBody reads the whole body of a final response and replaces it with an
 // in-memory copy.
 func bufferBody(resp *http.Response) error {
-	b, err := readBody(resp.Body)
+	b, err := readBody(resp.Body, resp.ContentLength)
 	resp.Body.Close()
 	if err != nil {
 		return err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.Body = bufferedBody{Reader: bytes.NewReader(b), b: b}
 	return nil
 }
 

@@ -25,7 +25,14 @@
 //     /integrations/{id}; a rule is used up when it matches, even if the request then fails earlier.
 //   - A rule with "every": N (an addition, for load tests) applies to every N-th matching request only;
 //     the others pass it by and may match later rules. "times" then counts the requests it applied to.
-//   - A request dropped before handling is logged with status 0.
+//   - A request dropped before handling is logged with status 0; every other one with the status answered.
+//   - Fault actions beyond the contract's, for a hostile network (see FaultAction): "body" and
+//     "contentType" (with "status": that body instead of the error envelope, unhandled), "answerBody" and
+//     "answerContentType" (the request handled, its answer's body replaced, status kept), "override" (the
+//     request handled, keys merged into its 2xx JSON answer, into every object of a list; null removes),
+//     "validationRepeat" (the validation tests N times over, names suffixed " #i") and "trickle" (the
+//     answer written a byte at a time, until the client goes away). A rule sent to /_emulator/faults
+//     with a field the rest of its action would ignore is refused (400); AddFault does not check.
 //   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
 //
 // Two answer styles (Options.AnswerStyle, SetAnswerStyle, "answerStyle" in /_emulator/settings):

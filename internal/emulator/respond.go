@@ -112,6 +112,8 @@ func (r response) trickle(ctx context.Context, w http.ResponseWriter, pause time
 	defer t.Stop()
 	for i := range r.raw {
 		select {
+		case <-ctx.Done():
+			return
 		case <-t.C:
 		}
 		if _, err := w.Write(r.raw[i : i+1]); err != nil {

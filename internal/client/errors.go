@@ -143,23 +143,25 @@ func (v *ValidationResults) redact(mask func(string) string) {
 	}
 }
 
-// redactAnswer masks secrets in what a decoded answer carries from the
-// server's own words: the validation results.
-func redactAnswer(out any, mask func(string) string) {
+// answerResults lists the validation results a decoded answer carries.
+func answerResults(out any) []*ValidationResults {
 	switch v := out.(type) {
 	case **Integration:
 		if *v != nil {
-			(*v).ValidationResults.redact(mask)
+			return []*ValidationResults{(*v).ValidationResults}
 		}
 	case *[]Integration:
+		res := make([]*ValidationResults, len(*v))
 		for i := range *v {
-			(*v)[i].ValidationResults.redact(mask)
+			res[i] = (*v)[i].ValidationResults
 		}
+		return res
 	case **IntegrationStatus:
 		if *v != nil {
-			(*v).ValidationResults.redact(mask)
+			return []*ValidationResults{(*v).ValidationResults}
 		}
 	}
+	return nil
 }
 
 func asAPIError(err error) (*APIError, bool) {

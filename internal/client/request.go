@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // maxResponseBody guards memory against a runaway answer; real bodies are a
@@ -128,8 +129,9 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	apiErr.Attempts = cl.attempts
 	apiErr.URL = c.baseURL + r.path
 	apiErr.redact(mask)
+	c.traceLargeResults(ctx, r, apiErr.ValidationResults)
 	if cl.retryAfterTooLong > 0 {
-		apiErr.Message += fmt.Sprintf(" (Immuta asked to retry after %s, which is more than the %s left for this request)",
+		apiErr.Message += fmt.Sprintf(" (Immuta asked to retry after %s, more than this request waits: %s)",
 			cl.retryAfterTooLong, cl.retryAfterLeft.Round(time.Second))
 	}
 	if !r.retrySafe && resp.StatusCode >= 500 {
@@ -168,8 +170,25 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 	if err := json.Unmarshal(resp.body, out); err != nil {
 		return &DecodeError{Method: r.method, Path: r.path, Status: resp.status, ContentType: resp.header.Get("Content-Type"), Err: err}
 	}
-	redactAnswer(out, resp.mask)
+	for _, res := range answerResults(out) {
+		res.redact(resp.mask)
+		c.traceLargeResults(ctx, r, res)
+	}
 	return nil
+}
+
+// largeResults is how many tests make validation results too long for the
+// response log (which skips large bodies) and for the state (which keeps
+// the first 100): the TRACE log gets them all.
+const largeResults = 100
+
+func (c *Client) traceLargeResults(ctx context.Context, r request, res *ValidationResults) {
+	if res == nil || len(res.Tests) <= largeResults {
+		return
+	}
+	tflog.SubsystemTrace(c.logContext(ctx, secretsFrom(ctx)...), LogSubsystem, "every validation test of the answer", map[string]any{
+		"method": r.method, "path": r.path, "tests": res.Tests,
+	})
 }
 
 // DecodeError: a 2xx answer that is not the JSON the call expects (a proxy's

@@ -92,9 +92,13 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// Waiting past the deadline only to fail then helps nobody: give up
 		// now and say why.
 		if d, ok := requestedRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			if deadline, has := ctx.Deadline(); has && time.Until(deadline) < min(d, maxRetryAfter) {
+			left := maxRetryAfter
+			if deadline, has := ctx.Deadline(); has {
+				left = min(left, time.Until(deadline))
+			}
+			if d > left {
 				retry = false
-				c.retryAfterTooLong, c.retryAfterLeft = d, time.Until(deadline)
+				c.retryAfterTooLong, c.retryAfterLeft = d, left
 			}
 		}
 	}

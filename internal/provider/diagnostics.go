@@ -63,8 +63,8 @@ func validationDiagnostics(t *integrationtype.Type, name string, res *client.Val
 	if hiddenFailed+hiddenWarnings > 0 {
 		summary := fmt.Sprintf("%d more validation tests not shown", hiddenFailed+hiddenWarnings)
 		detail := fmt.Sprintf("%s: Immuta reported %d more failed and %d more warning tests than the first %d shown above. "+
-			"All of them are in the resource's validation_results attribute (terraform state show) when it is in state, "+
-			"and in the provider's TRACE log (TF_LOG_PROVIDER_IMMUTA_CLIENT=TRACE).", name, hiddenFailed, hiddenWarnings, maxShownTests)
+			"The first %d of them are in the resource's validation_results attribute (terraform state show) when it is in state, "+
+			"and all of them in the client's TRACE log (TF_LOG_PROVIDER_IMMUTA_CLIENT=TRACE).", name, hiddenFailed, hiddenWarnings, maxShownTests, maxStoredTests)
 		if hiddenFailed > 0 && !degraded {
 			diags.AddError(summary, detail)
 		} else {

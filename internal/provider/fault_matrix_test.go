@@ -68,8 +68,15 @@ type matrixFault struct {
 	goneBefore bool
 	// style is how the emulator answers (zero: echo).
 	style emulator.AnswerStyle
-	want  map[string]matrixExpect // by operation; a missing operation is n/a
-	na    string                  // why the missing operations do not apply
+	// times is how many matching requests the rule applies to (default 1).
+	times int
+	// target, when set, is the request the rule applies to instead of the
+	// operation's own (the status requests of its wait, say).
+	target func(op, id string) (method, path string)
+	// describe, when set, is the cell of a successful run.
+	describe func(op string) string
+	want     map[string]matrixExpect // by operation; a missing operation is n/a
+	na       string                  // why the missing operations do not apply
 }
 
 func succeeds() matrixExpect { return matrixExpect{next: "no-op"} }
@@ -195,6 +202,123 @@ var matrixFaults = []matrixFault{
 			"delete": succeeds(),
 		},
 		na: "n/a: a read starts no operation",
+	},
+	{
+		// Finding: any 404 was taken as "deleted" (state dropped, "0 destroyed").
+		key: "proxy-404", label: "404 that is not Immuta's (a proxy's HTML page, or a url with a wrong path)",
+		rule: func(string) emulator.FaultAction {
+			page := proxyPage
+			return emulator.FaultAction{Status: 404, Body: &page, ContentType: "text/html"}
+		},
+		want: map[string]matrixExpect{
+			"create":  fails(`Cannot create integration: the answer did not come from Immuta's API`, "create"),
+			"update":  fails(`Cannot update integration: the answer did not come from Immuta's API`, "update"),
+			"delete":  fails(`Cannot delete integration: the answer did not come from Immuta's API`, "delete"),
+			"refresh": fails(`Cannot read integration: the answer did not come from Immuta's API`, "no-op"),
+		},
+	},
+	{
+		// Finding: a transient error during the wait tainted a healthy integration.
+		key: "status-blips", label: "the wait's status requests fail: six 429s (past max_retries), then a 401",
+		rule:   func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429} },
+		times:  6,
+		then:   func(string) emulator.FaultAction { return emulator.FaultAction{Status: 401} },
+		target: statusTarget,
+		describe: func(string) string {
+			return "status requests failed (429 past the retries, 401): waited through them, succeeded, not tainted"
+		},
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds()},
+		na:   "n/a: a read waits for nothing",
+	},
+	{
+		// Finding: an undecodable 2xx answer to a create orphaned the integration.
+		key: "unreadable-2xx", label: "the request is handled, but its 200 answer is a proxy's HTML page",
+		rule: func(string) emulator.FaultAction {
+			page := "<html><body>OK</body></html>"
+			return emulator.FaultAction{AnswerBody: &page, AnswerContentType: "text/html"}
+		},
+		want: map[string]matrixExpect{
+			"create": succeeds(), "update": succeeds(), "delete": succeeds(),
+			"refresh": fails(`Cannot read integration.*could\s+not\s+be\s+read\s+as\s+Immuta's\s+JSON`, "no-op"),
+		},
+	},
+	{
+		// Finding: the id was taken from the answer's body, not the request.
+		key: "answer-without-id", label: "the answer leaves out the integration's id",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"id": nil}} },
+		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
+	},
+	{
+		key: "answer-other-id", label: `the answer names another integration ("id": "999")`,
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"id": "999"}} },
+		describe: func(op string) string {
+			if op == "create" {
+				return "Immuta has no integration 999: found the new one by host and adopted it, succeeded"
+			}
+			return "the answer is not used: succeeded"
+		},
+		want: map[string]matrixExpect{
+			"create": succeeds(), "update": succeeds(), "delete": succeeds(),
+			"refresh": fails(`Immuta answered for another integration`, "no-op"),
+		},
+	},
+	{
+		// Finding: 409 "busy" was retried with no backoff (69,000 requests in 20 s).
+		key: "busy-but-enabled", label: "409 busy (\"in current state editing\") five times while the status says enabled",
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Status: 409, Message: "Unable to edit integration in current state editing."}
+		},
+		times: 5,
+		want:  map[string]matrixExpect{"update": succeeds(), "delete": succeeds()},
+		na:    "n/a: only a PUT or DELETE meets a busy integration",
+	},
+	{
+		// Finding: validation messages were not redacted on the status and GET paths.
+		key: "echoed-secret", label: "the operation fails with a message echoing the API key and the password (the status path)",
+		rule: func(op string) emulator.FaultAction {
+			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
+			return emulator.FaultAction{Outcome: outcome, Validation: []emulator.ValidationTest{
+				failedTest(warehouseTest, "Login with password "+matrixPassword+" and key "+testAPIKey+" failed.")}}
+		},
+		want: map[string]matrixExpect{
+			"create": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration create failed \(createError\)`, "replace"),
+			"update": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration update failed \(editError\)`, "update"),
+			"delete": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration delete failed \(deleteError\)`, "delete"),
+		},
+		na: "n/a: a read starts no operation",
+	},
+	{
+		// Finding: diagnostics cost quadratic CPU (40,000 tests: 44 s).
+		key: "many-tests", label: "the operation fails with 40,000 failed validation tests",
+		rule: func(op string) emulator.FaultAction {
+			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
+			return emulator.FaultAction{Outcome: outcome, Validation: matrixValidation, ValidationRepeat: 40000}
+		},
+		want: map[string]matrixExpect{
+			"create": fails(`39980 more validation tests not shown.*Integration create failed \(createError\)`, "replace"),
+			"update": fails(`39980 more validation tests not shown.*Integration update failed \(editError\)`, "update"),
+			"delete": fails(`39980 more validation tests not shown.*Integration delete failed \(deleteError\)`, "delete"),
+		},
+		na: "n/a: a read starts no operation",
+	},
+	{
+		// Finding: reads had no overall bound (a trickling server, a Retry-After of a day).
+		key: "trickle", label: fmt.Sprintf("the answer trickles in, a byte every 200 ms (a read is limited to request_timeout %s × (max_retries 2 + 1))", matrixRequestTimeout),
+		rule:  func(string) emulator.FaultAction { return emulator.FaultAction{Trickle: 200 * time.Millisecond} },
+		times: 3,
+		hang:  true,
+		want:  map[string]matrixExpect{"refresh": fails(`Timed out trying to read integration.*request_timeout`, "no-op")},
+		na:    "n/a: a write runs within the resource's timeouts",
+	},
+	{
+		key: "retry-after-day", label: "429 with Retry-After: 86400 (a day)",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429, RetryAfter: 86400} },
+		want: map[string]matrixExpect{
+			"create":  fails(`Cannot create integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "create"),
+			"update":  fails(`Cannot update integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "update"),
+			"delete":  fails(`Cannot delete integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "delete"),
+			"refresh": fails(`Cannot read integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "no-op"),
+		},
 	},
 	{
 		key: "ends-disabled", label: "the operation ends with the integration force-disabled (status disabled)",
@@ -485,7 +609,11 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 			}
 			endBusyAfterFirst409(t, srv, ids.get(), method, path)
 		default:
-			srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.rule(op)})
+			times := max(f.times, 1)
+			if f.target != nil {
+				method, path = f.target(op, ids.get())
+			}
+			srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: times, Action: f.rule(op)})
 			if f.then != nil {
 				srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.then(op)})
 			}
@@ -597,9 +725,31 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 	}
 	if gotErr != nil {
 		t.Logf("the faulted run failed as expected: %v", gotErr)
+		for _, secret := range []string{testAPIKey, matrixPassword} {
+			if strings.Contains(gotErr.Error(), secret) {
+				t.Fatalf("%s with %s: the error shows a secret", op, f.key)
+			}
+		}
+	}
+	if gotErr == nil && f.describe != nil {
+		return f.describe(op)
 	}
 	return obs.outcome(op, ids.get())
 }
+
+// matrixPassword is the password of the matrix's integration (snowflake()).
+const matrixPassword = "snowflake-pw-1"
+
+// statusTarget is the wait's status requests of an operation (a new
+// integration is the emulator's first: id 1).
+func statusTarget(op, id string) (string, string) {
+	if op == "create" {
+		id = "1"
+	}
+	return "GET", "/integrations/" + id + "/status"
+}
+
+const proxyPage = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><hr>nginx</body></html>"
 
 func TestAccFaultMatrix(t *testing.T) {
 	accPreCheck(t)

@@ -67,6 +67,19 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 
 	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
+	if client.IsNotFound(err) {
+		// Immuta has no integration with the id its answer gave: the answer
+		// was not its own (a proxy's, or mangled). The integration it made
+		// is on this host.
+		if found, ok := r.findByHost(ctx, t, hostOf(t, payload)); ok && found.ID != created.ID {
+			tflog.Warn(ctx, "the create's answer named an integration Immuta does not have; adopting the one on this host",
+				map[string]any{"answered_id": created.ID, "id": found.ID})
+			created = found
+			name = describe(t, hostOf(t, payload), created.ID)
+			resp.Diagnostics.Append(writeState(ctx, &resp.State, stateFromPlan(t, planBlock, autoBootstrap, created), to)...)
+			status, err = r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
+		}
+	}
 	if err != nil {
 		if confirmed, ok := r.confirmHealthy(ctx, created.ID, err); ok {
 			tflog.Info(ctx, "the wait for the create failed, but Immuta reports the integration healthy", map[string]any{"id": created.ID, "error": err.Error()})

@@ -82,8 +82,9 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 			Computed:            true,
 		},
 		"validation_results": schema.ListNestedAttribute{
-			MarkdownDescription: "Results of Immuta's last validation of the integration.",
-			Computed:            true,
+			MarkdownDescription: "Results of Immuta's last validation of the integration: every test, or when Immuta reports more than 100, " +
+				"the first 100 with the failed and warning ones first (the provider's TRACE log has them all).",
+			Computed: true,
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the validation test."},
 				"status":  schema.StringAttribute{Computed: true, MarkdownDescription: "`passed`, `failed`, `warning` or `skipped`."},

@@ -103,12 +103,37 @@ func stateFromPlan(t *integrationtype.Type, plan types.Object, autoBootstrap typ
 
 var validationResultObjectType = types.ObjectType{AttrTypes: validationResultAttrTypes}
 
+// maxStoredTests bounds validation_results: every plan walks the whole
+// state, and Immuta may report tens of thousands of tests.
+const maxStoredTests = 100
+
+// storedTests are the tests kept in state: all of them up to
+// maxStoredTests, else the failed and warning ones first.
+func storedTests(tests []client.ValidationTest) []client.ValidationTest {
+	if len(tests) <= maxStoredTests {
+		return tests
+	}
+	out := make([]client.ValidationTest, 0, maxStoredTests)
+	for _, wantProblem := range []bool{true, false} {
+		for _, t := range tests {
+			if len(out) == maxStoredTests {
+				return out
+			}
+			if isProblem := t.Status == client.TestFailed || t.Status == client.TestWarning; isProblem == wantProblem {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 func validationResultsValue(res *client.ValidationResults) types.List {
 	if res == nil {
 		return types.ListValueMust(validationResultObjectType, []attr.Value{})
 	}
-	items := make([]attr.Value, 0, len(res.Tests))
-	for _, test := range res.Tests {
+	tests := storedTests(res.Tests)
+	items := make([]attr.Value, 0, len(tests))
+	for _, test := range tests {
 		message := types.StringNull()
 		if test.Message != "" {
 			message = types.StringValue(test.Message)

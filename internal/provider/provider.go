@@ -107,6 +107,7 @@ func (p *immutaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `60s` or `2m`. " +
+					"A read, with all its retries, is limited to `request_timeout` × (`max_retries` + 1). " +
 					"May also be set with `" + envRequestTimeout + "`. Defaults to `60s`. Waiting for asynchronous operations is governed by each resource's `timeouts`.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},

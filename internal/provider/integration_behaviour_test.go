@@ -509,6 +509,19 @@ func TestAccIntegration_importThenApplyWithSecretsUpdatesInPlace(t *testing.T) {
 	))
 }
 
+// generateConfigStep imports integration id with an import block and
+// -generate-config-out, then plans the generated configuration.
+func generateConfigStep(srv *emulator.Server, id string) resource.TestStep {
+	return resource.TestStep{
+		Config:          providerConfig(srv),
+		ResourceName:    resourceAddress,
+		ImportStateId:   id,
+		ImportState:     true,
+		ImportStateKind: resource.ImportBlockWithID,
+		GenerateConfig:  true,
+	}
+}
+
 // An import block with -generate-config-out yields a configuration that
 // plans cleanly: secrets are left out, and nothing is planned but the import.
 func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
@@ -519,14 +532,7 @@ func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
 			accPreCheck(t)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
-				Steps: []resource.TestStep{{
-					Config:          providerConfig(srv),
-					ResourceName:    resourceAddress,
-					ImportStateId:   id,
-					ImportState:     true,
-					ImportStateKind: resource.ImportBlockWithID,
-					GenerateConfig:  true,
-				}},
+				Steps:                    []resource.TestStep{generateConfigStep(srv, id)},
 			})
 		})
 	}
@@ -539,17 +545,11 @@ func TestAccIntegration_importBlockOfAutoBootstrapNamesMissingCredentials(t *tes
 	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	id := seedSnowflake(t, srv, true)
 	accPreCheck(t)
+	step := generateConfigStep(srv, id)
+	step.ExpectError = regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config:          providerConfig(srv),
-			ResourceName:    resourceAddress,
-			ImportStateId:   id,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithID,
-			GenerateConfig:  true,
-			ExpectError:     regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`),
-		}},
+		Steps:                    []resource.TestStep{step},
 	})
 }
 

@@ -263,6 +263,17 @@ var matrixFaults = []matrixFault{
 		},
 	},
 	{
+		key: "answer-without-config", label: "the answer holds no config (`\"config\": null`)",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"config": nil}} },
+		describe: func(op string) string {
+			return "the answer's config is not used: succeeded"
+		},
+		want: map[string]matrixExpect{
+			"create": succeeds(), "update": succeeds(), "delete": succeeds(),
+			"refresh": fails(`Immuta's answer has no configuration`, "no-op"),
+		},
+	},
+	{
 		// Finding: 409 "busy" was retried with no backoff (69,000 requests in 20 s).
 		key: "busy-but-enabled", label: "409 busy (\"in current state editing\") five times while the status says enabled",
 		rule: func(string) emulator.FaultAction {

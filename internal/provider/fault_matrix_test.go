@@ -264,7 +264,9 @@ var matrixFaults = []matrixFault{
 	},
 	{
 		key: "answer-without-config", label: "the answer holds no config (`\"config\": null`)",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"config": nil}} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Override: map[string]any{"config": nil}}
+		},
 		describe: func(op string) string {
 			return "the answer's config is not used: succeeded"
 		},

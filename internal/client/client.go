@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -129,14 +128,12 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// userinfoRE finds the credentials part of a URL, even one that does not parse.
-var userinfoRE = regexp.MustCompile(`//[^/?#]*@`)
-
-// redactURL hides any credentials in a URL before it goes into a message.
-func redactURL(raw string) string { return userinfoRE.ReplaceAllString(raw, "//***@") }
-
 func parseBaseURL(raw string) (string, error) {
-	shown := redactURL(raw)
+	if strings.Contains(raw, "@") {
+		// Credentials, whatever they hold: never parsed, never echoed.
+		return "", errors.New("invalid Immuta URL: it must not contain credentials (an @)")
+	}
+	shown := raw // holds no credentials: it has no @
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		var ue *url.Error
@@ -146,8 +143,6 @@ func parseBaseURL(raw string) (string, error) {
 		return "", fmt.Errorf("invalid Immuta URL %q: %w", shown, err)
 	}
 	switch {
-	case u.User != nil:
-		return "", errors.New("invalid Immuta URL: it must not contain credentials")
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "", fmt.Errorf("invalid Immuta URL %q: the scheme must be http or https", shown)
 	case u.Host == "":

@@ -305,8 +305,9 @@ func (e *outcomeUnknownError) Unwrap() error { return e.err }
 
 // IsOutcomeUnknown reports whether err comes from a POST with side effects
 // (create, regenerate) that may have been applied although no success was
-// seen: the connection broke after the request was sent, or the server
-// answered 5xx. The caller must look before posting again.
+// seen: the connection broke after the request was sent, the server answered
+// 5xx, or it answered 2xx with a body that cannot be read. The caller must
+// look before posting again.
 func IsOutcomeUnknown(err error) bool {
 	var u *outcomeUnknownError
 	return errors.As(err, &u)

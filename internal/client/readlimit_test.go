@@ -63,7 +63,8 @@ func TestRetryAfterBeyondTheLimitFailsAtOnce(t *testing.T) {
 
 // A URL's credentials never reach a message, even when the URL does not parse.
 func TestURLCredentialsNeverEchoed(t *testing.T) {
-	for _, raw := range []string{"https://admin:hun{ter2@acme.example.com/", "ftp://admin:hunter2@acme.example.com", "https://admin:hunter2@acme.example.com"} {
+	for _, raw := range []string{"https://admin:hun{ter2@acme.example.com/", "ftp://admin:hunter2@acme.example.com",
+		"https://admin:hunter2@acme.example.com", "https://admin:hun/ter2@acme.example.com", "https://hunter2/ter2@acme.example.com"} {
 		_, err := New(Config{URL: raw, APIKey: "k"})
 		if err == nil || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "ter2") {
 			t.Errorf("%s: err = %v", raw, err)
@@ -128,5 +129,23 @@ func TestLargeListMemoryIsBounded(t *testing.T) {
 	// was 26× when every answer was parsed again to mask it for the log.
 	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 12*uint64(len(body)) {
 		t.Errorf("listing a %d MiB answer allocated %d MiB (%.1f×)", len(body)>>20, allocated>>20, float64(allocated)/float64(len(body)))
+	}
+}
+
+// A Retry-After on an answer whose wait it does not set (502, 504) does not
+// fail the request: it is retried with the usual backoff.
+func TestRetryAfterOnlyWhereItApplies(t *testing.T) {
+	n := 0
+	r := newRecorder(t, func(w http.ResponseWriter, req *http.Request) {
+		n++
+		if n == 1 {
+			w.Header().Set("Retry-After", "86400")
+			errorAnswer(502, "Bad gateway")(w, req)
+			return
+		}
+		jsonAnswer(200, `{"id":"7","type":"Trino","status":"enabled","config":{}}`)(w, req)
+	})
+	if _, err := newTestClient(t, r.URL).GetIntegration(context.Background(), "7"); err != nil || r.count() != 2 {
+		t.Fatalf("err = %v after %d requests", err, r.count())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -45,8 +46,7 @@ type secretsKey struct{}
 // it must never log nor hand back: a server may echo a configured password in
 // a validation message on any path (an error, a status, an integration).
 func WithSecrets(ctx context.Context, values ...string) context.Context {
-	all := append(append([]string{}, secretsFrom(ctx)...), values...)
-	return context.WithValue(ctx, secretsKey{}, all)
+	return context.WithValue(ctx, secretsKey{}, slices.Concat(secretsFrom(ctx), values))
 }
 
 func secretsFrom(ctx context.Context) []string {
@@ -63,7 +63,7 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 			return nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
 		}
 	}
-	secrets := append(secretsFrom(ctx), secretValues(payload)...)
+	secrets := slices.Concat(secretsFrom(ctx), secretValues(payload))
 	mask := masker(c.apiKey, secrets)
 	ctx = c.logContext(ctx, secrets...)
 	cl := &call{method: r.method, path: r.path, retrySafe: r.retrySafe}
@@ -168,7 +168,13 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return &DecodeError{Method: r.method, Path: r.path, Status: resp.status, ContentType: resp.header.Get("Content-Type"), Err: err}
+		decodeErr := &DecodeError{Method: r.method, Path: r.path, Status: resp.status, ContentType: resp.header.Get("Content-Type"), Err: err}
+		if !r.retrySafe {
+			// A request with side effects was accepted, but what it did
+			// cannot be read: as good as a lost answer.
+			return &outcomeUnknownError{decodeErr}
+		}
+		return decodeErr
 	}
 	for _, res := range answerResults(out) {
 		res.redact(resp.mask)

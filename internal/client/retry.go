@@ -88,7 +88,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		retry = c.retrySafe
 	}
-	if retry {
+	if retry && honoursRetryAfter(resp.StatusCode) {
 		// Waiting past the deadline only to fail then helps nobody: give up
 		// now and say why.
 		if d, ok := requestedRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
@@ -154,7 +154,7 @@ func notTLS(err error) bool {
 // Retry-After on 429/503 when given, else a capped exponential delay with
 // jitter, drawn from [d/2, d] where d = min·2^attempt capped at max.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+	if resp != nil && honoursRetryAfter(resp.StatusCode) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return d
 		}
@@ -162,6 +162,11 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	d := expDelay(minWait, maxWait, attempt)
 	half := d / 2
 	return half + rand.N(half+1)
+}
+
+// honoursRetryAfter: the answers whose Retry-After sets the next wait.
+func honoursRetryAfter(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
 }
 
 // expDelay is min·2^attempt, capped at max without overflowing.

@@ -175,7 +175,7 @@ func (i *Integration) HasConfig() bool {
 // DecodeConfig decodes the integration's config into v (a pointer to one of
 // the *Config structs, or to a map). An absent or null config leaves v as is.
 func (i *Integration) DecodeConfig(v any) error {
-	if i == nil || len(bytes.TrimSpace(i.Config)) == 0 || bytes.Equal(bytes.TrimSpace(i.Config), []byte("null")) {
+	if !i.HasConfig() {
 		return nil
 	}
 	if err := json.Unmarshal(i.Config, v); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -104,10 +105,11 @@ func pollInterval(elapsed, minI, maxI time.Duration) time.Duration {
 	return min(max(elapsed/10, minI), maxI)
 }
 
-// PollInterval is the waiter's schedule with its default bounds, for other
-// waits that should pace themselves the same way.
-func PollInterval(elapsed time.Duration) time.Duration {
-	return pollInterval(elapsed, defaultMinPollInterval, defaultMaxPollInterval)
+// BusyBackoff is the pause before the n-th retry of a request that Immuta
+// keeps answering "busy" while the status says otherwise: 250 ms doubling
+// up to 10 s.
+func BusyBackoff(n int) time.Duration {
+	return expDelay(defaultMinPollInterval, defaultMaxPollInterval, n-1)
 }
 
 type verdict int
@@ -127,7 +129,7 @@ func (o *WaitOptions) judge(status string) verdict {
 	switch {
 	case pending:
 		return keepWaiting
-	case o.UntilGone && status == StatusDeleted:
+	case o.UntilGone && IsDeleted(status):
 		return gone
 	case o.Target != nil:
 		if slices.Contains(o.Target, status) {
@@ -200,7 +202,7 @@ func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions)
 			if isPermanent(err) || definitive >= waitErrorTolerance {
 				return nil, err
 			}
-			logDebug(ctx, "status request failed while waiting; waiting on", map[string]any{
+			logDebug(c.logContext(ctx, secretsFrom(ctx)...), "status request failed while waiting; waiting on", map[string]any{
 				"id": id, "failures_in_a_row": failures, "error": err.Error(),
 			})
 		}
@@ -220,9 +222,19 @@ func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions)
 }
 
 // endsWaitWhenRepeated: answers that say the wait itself is wrong (the
-// integration is not there, the key is not accepted), once repeated.
+// integration is not there, the key is not accepted, the request is
+// refused), once repeated: any 4xx but a timeout (408), rate limiting (429)
+// and a 404 that is not Immuta's.
 func endsWaitWhenRepeated(err error) bool {
-	return IsNotFound(err) || IsUnauthorized(err) || IsForbidden(err)
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode < 400 || e.StatusCode >= 500 {
+		return false
+	}
+	switch {
+	case e.StatusCode == http.StatusRequestTimeout, e.StatusCode == http.StatusTooManyRequests, IsForeignNotFound(err):
+		return false
+	}
+	return true
 }
 
 func waitContextError(ctx context.Context, id string, last *IntegrationStatus, lastErr error) error {

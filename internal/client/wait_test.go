@@ -69,7 +69,7 @@ func newStatusServer(t *testing.T, seq ...string) *statusServer {
 			w.WriteHeader(404)
 			_, _ = w.Write([]byte("<html><body>404 Not Found</body></html>"))
 			return
-		case "401", "403", "429", "500", "502":
+		case "400", "401", "403", "429", "500", "502":
 			code, _ := strconv.Atoi(st)
 			errorAnswer(code, "blip")(w, req)
 			return
@@ -273,7 +273,7 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 // The same answer three times in a row is not a blip: Immuta's 404 (the
 // integration is gone), 401 and 403 end the wait with that error.
 func TestWaitEndsOnRepeatedDefinitiveAnswers(t *testing.T) {
-	for _, code := range []string{"404", "401", "403"} {
+	for _, code := range []string{"404", "401", "403", "400"} {
 		s := newStatusServer(t, "creating", code)
 		_, err := newTestClient(t, s.URL).WaitForStatus(context.Background(), "7", fastWait())
 		e, ok := asAPIError(err)

@@ -316,6 +316,9 @@ func defaultNull(f Field) attr.Value {
 
 // HostKeyOf renders the fields that identify the integration on its platform
 // ("acme.snowflakecomputing.com", "immuta/US"), from an API config.
+// An answer may leave a field at its default out, and may normalise it: a
+// missing field is its default, and a normalised one is compared in its
+// normal form, so a payload and Immuta's answer give the same key.
 func (t *Type) HostKeyOf(config map[string]any) string {
 	key := ""
 	for i, name := range t.HostKey {
@@ -323,7 +326,11 @@ func (t *Type) HostKeyOf(config map[string]any) string {
 		if i > 0 {
 			key += "/"
 		}
-		key += fmt.Sprint(config[f.JSON])
+		v, ok := config[f.JSON]
+		if !ok || v == nil {
+			v = f.Default
+		}
+		key += f.Normalize.normalize(fmt.Sprint(v))
 	}
 	return key
 }

@@ -279,3 +279,23 @@ func appendSecretValues(out []string, fields []Field, attrs map[string]attr.Valu
 	}
 	return out
 }
+
+// SecretAPIValues lists the secret values an API object (a payload, or
+// DELETE's credentials) holds, at every depth.
+func (t *Type) SecretAPIValues(config map[string]any) []string {
+	return appendSecretAPIValues(nil, t.Fields, config)
+}
+
+func appendSecretAPIValues(out []string, fields []Field, obj map[string]any) []string {
+	for _, f := range fields {
+		switch v := obj[f.JSON].(type) {
+		case string:
+			if (f.Secret || f.Sensitive) && v != "" {
+				out = append(out, v)
+			}
+		case map[string]any:
+			out = appendSecretAPIValues(out, f.Fields, v)
+		}
+	}
+	return out
+}

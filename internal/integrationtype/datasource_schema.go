@@ -79,7 +79,8 @@ func (t *Type) DataSourceBlock() schema.SingleNestedAttribute {
 }
 
 // DataSourceBlockFromAPI builds the type's data-source block from the API's
-// "config"; fields the API leaves out are null.
+// "config"; a field the API leaves out takes its documented default, or is
+// null.
 func (t *Type) DataSourceBlockFromAPI(config map[string]any) (types.Object, error) {
 	fields := outputFields(t.Fields)
 	values, err := blockValues(fields, config, nil)

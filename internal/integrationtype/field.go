@@ -44,8 +44,9 @@ type Field struct {
 	// object's own default when the block is left out.
 	HasDefault bool
 	// ServerComputed marks an optional field whose value the API may fill in
-	// without a documented default: left out, it is not sent, the plan keeps
-	// the prior state value, and Immuta's answer decides.
+	// without a documented default: left out of a new integration, it is not
+	// sent and Immuta's answer decides; afterwards the plan keeps the value
+	// Immuta reported, which a full-payload update sends back.
 	ServerComputed bool
 	// Implied is the value Immuta's rules assume when the field is left out
 	// (without documenting it as a default): the provider's own checks use

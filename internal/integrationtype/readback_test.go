@@ -291,3 +291,16 @@ func TestNormalizedValuesCompareByMeaning(t *testing.T) {
 		t.Error("database names are not normalised")
 	}
 }
+
+// The host key of an answer matches the payload's although the answer leaves
+// a field at its default out, or answers a host name in lower case.
+func TestHostKeyOfReadsDefaultsAndNormalForms(t *testing.T) {
+	payload := map[string]any{"dataset": "immuta", "location": "US"}
+	answer := map[string]any{"location": "US"}
+	if a, b := BigQuery.HostKeyOf(payload), BigQuery.HostKeyOf(answer); a != b || a != "immuta/US" {
+		t.Errorf("payload %q, answer %q", a, b)
+	}
+	if a, b := Snowflake.HostKeyOf(map[string]any{"host": "ACME.snowflakecomputing.com"}), Snowflake.HostKeyOf(map[string]any{"host": "acme.snowflakecomputing.com"}); a != b {
+		t.Errorf("payload %q, answer %q", a, b)
+	}
+}

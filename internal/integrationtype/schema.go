@@ -171,7 +171,7 @@ func description(f Field) string {
 		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
 	}
 	if f.ServerComputed {
-		d += " Immuta fills it in when left out: it is not sent, and the value Immuta reports is kept."
+		d += " Immuta fills it in when left out: a new integration is created without it, and the value Immuta reports is kept (and sent back with later updates)."
 	}
 	if f.Implied != nil {
 		d += fmt.Sprintf(" Immuta's rules, and the provider's checks, read it as `%v` when it is left out.", f.Implied)

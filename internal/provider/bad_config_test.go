@@ -283,7 +283,7 @@ var badConfigs = []badConfig{
 	{name: "provider api_key with a tab", provider: "url = %q\n  api_key = \"abc\\tdef\"", resource: "  trino = {}\n",
 		err: `Invalid Immuta API key.*control character`},
 	{name: "provider url with credentials that do not parse", provider: `url = "https://admin:hun{ter2@acme.hosted.immutacloud.com"` + "\n  api_key = \"k\"",
-		resource: "  trino = {}\n", err: `invalid Immuta URL "https://\*\*\*@acme\.hosted\.immutacloud\.com": net/url: invalid userinfo`},
+		resource: "  trino = {}\n", err: `invalid Immuta URL: it must not contain credentials`},
 }
 
 func TestAccBadConfigurationsRejectedAtPlanTime(t *testing.T) {

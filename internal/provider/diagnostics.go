@@ -247,9 +247,16 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 			next = "The integration is in state, tainted, so the next apply replaces it; if Immuta finishes the work meanwhile, " +
 				"`terraform untaint` the resource to keep it instead."
 		}
+		last := "was still " + timedOut.LastStatus
+		if timedOut.LastStatus == "" {
+			last = "had not reported a status"
+		}
+		if timedOut.LastError != nil {
+			last += fmt.Sprintf(" (its status could not be read at the end: %v)", timedOut.LastError)
+		}
 		diags.AddError(fmt.Sprintf("Timed out waiting for integration %s", action),
-			fmt.Sprintf("%s was still %s after %s. Raise timeouts.%s if Immuta needs longer. %s",
-				name, timedOut.LastStatus, timeout, timeoutName(action), next))
+			fmt.Sprintf("%s %s after %s. Raise timeouts.%s if Immuta needs longer. %s",
+				name, last, timeout, timeoutName(action), next))
 	default:
 		diags.Append(apiErrorDiagnostics(t, name, action, err)...)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
@@ -55,4 +56,25 @@ func TestAccIntegration_busyForeverIsPacedAndNamed(t *testing.T) {
 			},
 		},
 	))
+}
+
+// A create whose wait ended healthy is never tainted because the read-back
+// that follows failed: the state keeps the planned values with a warning,
+// and the next plan reads the integration again and is empty.
+func TestAccIntegration_healthyCreateSurvivesAFailedReadBack(t *testing.T) {
+	srv := startEmulator(t)
+	accPreCheck(t)
+	addFault(t, srv, emulator.FaultRule{Method: "GET", Path: "/integrations/1", Times: 1,
+		Action: emulator.FaultAction{Override: map[string]any{"config": nil}}})
+	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
+		Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttr(resourceAddress, "id", "1"),
+			resource.TestCheckResourceAttr(resourceAddress, "status", "enabled"),
+			checkCount(srv, 1),
+		),
+	}))
 }

@@ -93,14 +93,35 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
 
-	obj, err := r.client.GetIntegration(ctx, created.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the new integration", fmt.Sprintf("%s was created, but reading it back failed: %s", name, err))
-		return
+	// The wait may have used up the create's time (and been confirmed on a
+	// fresh context): the read-back gets its own bound then.
+	readCtx := ctx
+	if ctx.Err() != nil {
+		var cancelRead context.CancelFunc
+		readCtx, cancelRead = context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
+		defer cancelRead()
 	}
-	s, d := stateFromAPI(t, created.ID, obj, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
-		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)})
-	resp.Diagnostics.Append(d...)
+	prior := priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
+		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)}
+	obj, err := r.client.GetIntegration(readCtx, created.ID)
+	var s integrationState
+	var readDiags diag.Diagnostics
+	if err == nil {
+		s, readDiags = stateFromAPI(t, created.ID, obj, prior)
+	}
+	if err != nil || readDiags.HasError() {
+		// Immuta says the integration is healthy: keep it (not tainted) with
+		// the planned values, and let the next plan read it again.
+		why := fmt.Sprint(err)
+		if readDiags.HasError() {
+			why = readDiags.Errors()[0].Detail()
+		}
+		resp.Diagnostics.AddWarning("Cannot read the new integration back",
+			fmt.Sprintf("%s was created and Immuta reports it %s, but reading it back failed: %s. The state holds the planned values; "+
+				"the next plan reads it again.", name, status.Status, why))
+		s = stateFromPlan(t, planBlock, autoBootstrap, created)
+		s.Status, s.ValidationResults = status.Status, prior.ValidationResults
+	}
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
 
@@ -135,10 +156,11 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 					fmt.Sprintf("%s: Immuta answered that integration %s holds this host, but that integration is deleted. Nothing was created "+
 						"and nothing was saved in state. Immuta may still be removing it: run terraform apply again in a few minutes.", name, id))
 				return nil, diags
-			case attempt > 1 && gerr == nil && found != nil && found.ID != "":
+			case attempt > 1 && gerr == nil && found != nil:
 				// The request whose answer was lost landed after the lookup below:
 				// the integration on this host is the one it made.
-				tflog.Info(ctx, "the create request whose answer was lost went through after all; adopting its integration", map[string]any{"id": found.ID})
+				found.ID = id // the one asked for, whatever the answer says
+				tflog.Info(ctx, "the create request whose answer was lost went through after all; adopting its integration", map[string]any{"id": id})
 				return found, diags
 			}
 		}
@@ -202,8 +224,6 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	prior, priorBlock, known := typeBlock(ctx, state)
 	if known {
 		name = describe(prior, blockHost(prior, priorBlock), op.id)
-	}
-	if known {
 		ctx = client.WithSecrets(ctx, prior.SecretValues(priorBlock)...)
 	}
 	obj, err := r.client.GetIntegration(ctx, op.id)
@@ -340,6 +360,12 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if body != nil {
+		// Secrets from IMMUTA_DELETE_* are masked in the status polls too.
+		if creds, ok := body.Config.(map[string]any); ok {
+			ctx = client.WithSecrets(ctx, t.SecretAPIValues(creds)...)
+		}
+	}
 	err := r.whenIdle(ctx, id, func() error {
 		_, err := r.client.DeleteIntegration(ctx, id, body)
 		return err
@@ -380,12 +406,11 @@ func (r *integrationResource) confirmHealthy(ctx context.Context, id string, wai
 
 // whenIdle runs a PUT or DELETE, and while Immuta answers 409 because the
 // integration is busy (creating, editing, deleting, migrating), waits until
-// it settles and tries again, within ctx's deadline. The attempts back off
-// like the status waiter (a tenth of the time waited, 250 ms to 10 s), so a
-// server that keeps answering 409 while its status says otherwise gets at
-// most a few requests a second, and well under one a second on long waits.
+// it settles and tries again, within ctx's deadline. A 409 while the status
+// already says idle backs off exponentially (250 ms doubling to 10 s), so a
+// server that contradicts itself gets a few requests, then one every 10 s.
 func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) error {
-	start := time.Now()
+	contradicted := 0 // 409s in a row while the status already said idle
 	for {
 		err := call()
 		state, busy := client.BusyState(err)
@@ -393,6 +418,7 @@ func (r *integrationResource) whenIdle(ctx context.Context, id string, call func
 			return err
 		}
 		tflog.Info(ctx, "integration is busy; waiting for it to settle before trying again", map[string]any{"id": id, "status": state})
+		waitStart := time.Now()
 		if _, werr := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.TerminalStatuses()}); werr != nil {
 			var failed *client.OperationFailedError
 			if !errors.As(werr, &failed) {
@@ -402,7 +428,12 @@ func (r *integrationResource) whenIdle(ctx context.Context, id string, call func
 				return werr
 			}
 		}
-		timer := time.NewTimer(client.PollInterval(time.Since(start)))
+		if time.Since(waitStart) >= time.Second {
+			contradicted = 0 // it really was busy, and now is not: try at once
+			continue
+		}
+		contradicted++
+		timer := time.NewTimer(client.BusyBackoff(contradicted))
 		select {
 		case <-ctx.Done():
 			timer.Stop()

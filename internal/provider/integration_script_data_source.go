@@ -269,8 +269,8 @@ func (d *integrationScriptDataSource) checkType(ctx context.Context, t *integrat
 		return true
 	}
 	obj, err := d.client.GetIntegration(ctx, id)
-	if client.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("integration_id"), "Integration not found", fmt.Sprintf("Immuta has no integration with ID %s.", id))
+	if client.IsGone(obj, err) {
+		diags.AddAttributeError(path.Root("integration_id"), "Integration not found", fmt.Sprintf("Immuta has no integration with ID %s (or only a deleted record of it).", id))
 		return false
 	}
 	if err != nil {

@@ -84,9 +84,8 @@ func (p *immutaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Root URL of the Immuta tenant, such as `https://acme.hosted.immutacloud.com`. " +
 					"May also be set with the `" + envURL + "` environment variable.",
 				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(urlPattern, "must start with https:// (or http:// for a local emulator), such as https://acme.hosted.immutacloud.com"),
-				},
+				// Checked when the provider is configured, by a check that does
+				// not echo the value: a URL may hold credentials.
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Immuta API key of a user with the `APPLICATION_ADMIN` permission. " +
@@ -186,7 +185,7 @@ func resolveSettings(cfg providerModel) (client.Config, diag.Diagnostics) {
 	} else if strings.ContainsFunc(out.APIKey, unicode.IsControl) {
 		diags.AddAttributeError(path.Root("api_key"), "Invalid Immuta API key",
 			"The API key (api_key or "+envAPIKey+") contains a control character, such as a line break or a tab, which cannot be sent: "+
-				"copy the key again without it (a file read with file() keeps its final newline: use trimspace).")
+				"copy the key again without it.")
 	}
 
 	if ca := stringSetting(cfg.CACertificate, envCACertificate); ca != "" {

@@ -75,6 +75,8 @@ type matrixFault struct {
 	target func(op, id string) (method, path string)
 	// describe, when set, is the cell of a successful run.
 	describe func(op string) string
+	// extra, when set, is one more rule armed with the fault's.
+	extra func() emulator.FaultRule
 	want     map[string]matrixExpect // by operation; a missing operation is n/a
 	na       string                  // why the missing operations do not apply
 }
@@ -261,6 +263,18 @@ var matrixFaults = []matrixFault{
 			"create": succeeds(), "update": succeeds(), "delete": succeeds(),
 			"refresh": fails(`Immuta answered for another integration`, "no-op"),
 		},
+	},
+	{
+		// Finding: memory amplification (a 32 MB list answer cost 1.8 GB).
+		key: "huge-list", label: "the create's answer is lost, and the list the look-up reads is 24 MiB (about 100,000 other integrations)",
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		extra: func() emulator.FaultRule {
+			body := hugeList()
+			return emulator.FaultRule{Method: "GET", Path: "/integrations", Times: 1, Action: emulator.FaultAction{AnswerBody: &body}}
+		},
+		describe: func(string) string { return "answer lost: found by host in the 24 MiB list and adopted, succeeded" },
+		want:     map[string]matrixExpect{"create": succeeds()},
+		na:       "n/a: only a lost create reads the whole list",
 	},
 	{
 		key: "answer-without-config", label: "the answer holds no config (`\"config\": null`)",
@@ -630,6 +644,9 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 			if f.then != nil {
 				srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: path, Times: 1, Action: f.then(op)})
 			}
+			if f.extra != nil {
+				srv.Emulator.AddFault(f.extra())
+			}
 		}
 		obs.mu.Lock()
 		obs.capturing = true
@@ -749,6 +766,20 @@ func runMatrixCell(t *testing.T, op string, f matrixFault, want matrixExpect) st
 	}
 	return obs.outcome(op, ids.get())
 }
+
+// hugeList is a 24 MiB answer to GET /integrations: the integration the
+// lost create made (id 1, on the matrix's host) among ones on other hosts.
+var hugeList = sync.OnceValue(func() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `[{"id":"1","type":"Snowflake","autoBootstrap":false,"status":"creating","config":{"host":%q,"warehouse":"COMPUTE_WH","database":"IMMUTA_DB"}}`, sfHost)
+	for i := 2; b.Len() < 24<<20; i++ {
+		fmt.Fprintf(&b, `,{"id":"%d","type":"Snowflake","autoBootstrap":false,"status":"enabled","validationResults":{"status":"passed",`+
+			`"validationTests":[{"name":"Initial Validation: Basic Connection Test","status":"passed"}]},`+
+			`"config":{"host":"other-%d.us-east-1.snowflakecomputing.com","warehouse":"WH","database":"DB"}}`, i, i)
+	}
+	b.WriteString("]")
+	return b.String()
+})
 
 // matrixPassword is the password of the matrix's integration (snowflake()).
 const matrixPassword = "snowflake-pw-1"
@@ -880,6 +911,17 @@ that the plan that follows is empty (the run converged); and that destroy leaves
 		b.WriteString("\n")
 	}
 	b.WriteString(`
+Two findings of the hostile-world review are about local input, not the API, so they have no row; their
+tests are named here:
+
+- *an endless ca_certificate* (` + "`/dev/zero`" + `): refused after 4 MiB at plan time
+  (TestAccBadConfigurationsRejectedAtPlanTime, "provider ca_certificate an endless file"); a large list
+  answer costs a small multiple of its size (TestLargeListMemoryIsBounded, internal/client; and the row
+  above with a 24 MiB list);
+- *a URL with credentials, a control character in api_key, an invalid port*: refused at plan time without
+  echoing the value (TestAccBadConfigurationsRejectedAtPlanTime), and not retried (TestInvalidPortIsNotRetried,
+  TestURLCredentialsNeverEchoed, TestAPIKeyWithControlCharacter, internal/client).
+
 Reading a cell:
 
 - *retried, succeeded*: the client sent the request again (after Retry-After, backoff or a timeout) and the

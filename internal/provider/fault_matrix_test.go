@@ -77,8 +77,8 @@ type matrixFault struct {
 	describe func(op string) string
 	// extra, when set, is one more rule armed with the fault's.
 	extra func() emulator.FaultRule
-	want     map[string]matrixExpect // by operation; a missing operation is n/a
-	na       string                  // why the missing operations do not apply
+	want  map[string]matrixExpect // by operation; a missing operation is n/a
+	na    string                  // why the missing operations do not apply
 }
 
 func succeeds() matrixExpect { return matrixExpect{next: "no-op"} }

@@ -70,7 +70,7 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 		},
 		"auto_bootstrap": schema.BoolAttribute{
 			MarkdownDescription: "Whether Immuta sets the platform up itself with the privileged credentials of the type block (`true`), " +
-				"or an administrator ran the setup script first (`false`). Must be `false` for `bigquery` and `s3`; ignored for `trino`. " +
+				"or an administrator ran the setup script first (`false`). Must be `false` for `bigquery` and `s3`; leave it out for `trino`, which has no set-up step. " +
 				"Defaults to `false`. Changing it forces a new integration.",
 			Optional:      true,
 			Computed:      true,

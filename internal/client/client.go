@@ -53,11 +53,12 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *retryablehttp.Client
-	// readLimit bounds a read (a GET with all its retries and waits):
-	// request_timeout × (max_retries + 1).
-	readLimit      time.Duration
-	requestTimeout time.Duration
-	maxRetries     int
+}
+
+// readLimit bounds a read (a GET with all its retries and waits):
+// request_timeout × (max_retries + 1).
+func (c *Client) readLimit() time.Duration {
+	return c.http.HTTPClient.Timeout * time.Duration(c.http.RetryMax+1)
 }
 
 // UserAgent builds the provider's User-Agent string.
@@ -121,11 +122,7 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler:   passthroughErrors,
 		RequestLogHook: onAttempt,
 	}
-	return &Client{
-		baseURL: base, apiKey: key, userAgent: ua, http: rc,
-		readLimit:      hc.Timeout * time.Duration(retries+1),
-		requestTimeout: hc.Timeout, maxRetries: retries,
-	}, nil
+	return &Client{baseURL: base, apiKey: key, userAgent: ua, http: rc}, nil
 }
 
 func parseBaseURL(raw string) (string, error) {

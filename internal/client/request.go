@@ -68,18 +68,18 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	ctx = c.logContext(ctx, secrets...)
 	cl := &call{method: r.method, path: r.path, retrySafe: r.retrySafe}
 	ctx = withCall(ctx, cl)
-	if r.method == http.MethodGet && c.readLimit > 0 {
+	if limit := c.readLimit(); r.method == http.MethodGet && limit > 0 {
 		// A read has an overall limit a user can reason about, whatever a
 		// server trickles or asks to wait; writes run within the resource's
 		// timeouts instead.
 		var cancel context.CancelFunc
 		parent := ctx
-		ctx, cancel = context.WithTimeout(ctx, c.readLimit)
+		ctx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 		defer func() {
 			if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				err = &ReadLimitError{Method: r.method, Path: r.path, Limit: c.readLimit,
-					RequestTimeout: c.requestTimeout, MaxRetries: c.maxRetries, Err: err}
+				err = &ReadLimitError{Method: r.method, Path: r.path, Limit: limit,
+					RequestTimeout: c.http.HTTPClient.Timeout, MaxRetries: c.http.RetryMax, Err: err}
 			}
 		}()
 	}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,6 +217,13 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 
 // IsForbidden reports whether err is a 403 (key lacks APPLICATION_ADMIN).
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsConnectionError reports a request that got no HTTP answer at all (see
+// TransportError), a timeout or cancellation aside.
+func IsConnectionError(err error) bool {
+	var te *TransportError
+	return errors.As(err, &te) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) && !IsCertificateError(err)
+}
 
 var (
 	busyRE          = regexp.MustCompile(`in current state ([A-Za-z_-]+)`)

@@ -24,6 +24,25 @@ func (c *Client) ListIntegrations(ctx context.Context) ([]Integration, error) {
 	return out, err
 }
 
+// CheckAccess makes one cheap authenticated request, so that a wrong url or
+// API key is reported once, when the provider is configured, rather than
+// once per resource (or, in a plan of creates only, not at all). It asks for
+// integration 0, which Immuta never has: any answer in Immuta's own error
+// envelope other than 401 and 403 proves that the url reaches Immuta's API
+// and that the key is accepted.
+func (c *Client) CheckAccess(ctx context.Context) error {
+	_, err := c.GetIntegration(ctx, "0")
+	var apiErr *APIError
+	if err == nil || (errors.As(err, &apiErr) && apiErr.FromImmuta &&
+		apiErr.StatusCode != http.StatusUnauthorized && apiErr.StatusCode != http.StatusForbidden) {
+		return nil
+	}
+	return err
+}
+
+// BaseURL is the tenant's root URL the client calls.
+func (c *Client) BaseURL() string { return c.baseURL }
+
 // GetIntegration returns one integration; a missing one is an *APIError for
 // which IsNotFound is true.
 func (c *Client) GetIntegration(ctx context.Context, id string) (*Integration, error) {

@@ -216,6 +216,18 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// TransportError is a request that got no HTTP answer: refused, unresolved,
+// reset, or answered in plain HTTP on an https:// URL. The provider's url is
+// the first thing to check.
+type TransportError struct {
+	// URL is where the request went.
+	URL string
+	Err error
+}
+
+func (e *TransportError) Error() string { return e.Err.Error() }
+func (e *TransportError) Unwrap() error { return e.Err }
+
 func (c *Client) transportError(cl *call, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -226,6 +238,7 @@ func (c *Client) transportError(cl *call, err error) error {
 	} else {
 		err = fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 	}
+	err = &TransportError{URL: c.baseURL + cl.path, Err: err}
 	if !cl.retrySafe && cl.inFlightErr {
 		return &outcomeUnknownError{err}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -344,4 +345,18 @@ func toAnySlice(l []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// NormalizeHostKey puts a host key written by a user ("ACME.snowflakecomputing.com")
+// in the form HostKeyOf gives, so that the two compare equal.
+func (t *Type) NormalizeHostKey(key string) string {
+	parts := strings.Split(strings.TrimSpace(key), "/")
+	if len(parts) != len(t.HostKey) {
+		return key
+	}
+	for i, name := range t.HostKey {
+		f, _ := t.Field(name)
+		parts[i] = f.Normalize.normalize(parts[i])
+	}
+	return strings.Join(parts, "/")
 }

@@ -299,3 +299,98 @@ func appendSecretAPIValues(out []string, fields []Field, obj map[string]any) []s
 	}
 	return out
 }
+
+// DeleteCredentialPaths lists the Terraform paths (relative to the type
+// block, objects expanded to their leaves) that DELETE's privileged
+// credentials may hold: what a caller may supply for a state that lacks them.
+func (t *Type) DeleteCredentialPaths() []string {
+	var out []string
+	var walk func(prefix string, f Field)
+	walk = func(prefix string, f Field) {
+		if f.Kind == Object {
+			for _, c := range f.Fields {
+				walk(prefix+f.Name+".", c)
+			}
+			return
+		}
+		if !f.Local && !f.Computed {
+			out = append(out, prefix+f.Name)
+		}
+	}
+	for _, name := range t.DeleteCredentials {
+		if f, ok := t.Field(name); ok {
+			walk("", f)
+		}
+	}
+	return out
+}
+
+// AllDeleteCredentialPaths is DeleteCredentialPaths of every type, sorted
+// and without repeats.
+func AllDeleteCredentialPaths() []string {
+	var out []string
+	for _, t := range All {
+		out = append(out, t.DeleteCredentialPaths()...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// UnversionedWriteOnly lists the write-only secrets (Terraform paths of
+// their version attributes, relative to the type block) that an in-place
+// update would send although their version did not change: configured in
+// config, with the same version in plan and state. Immuta's update replaces
+// the whole configuration, so it needs them; the version is the only sign
+// that the configured value is the one Immuta should have.
+func (t *Type) UnversionedWriteOnly(config, plan, state types.Object) []string {
+	return unversionedWriteOnly(nil, "", t.Fields, attributes(config), attributes(plan), attributes(state))
+}
+
+func unversionedWriteOnly(out []string, prefix string, fields []Field, config, plan, state map[string]attr.Value) []string {
+	for _, f := range fields {
+		switch {
+		case f.Secret:
+			wo := config[f.WriteOnlyName()]
+			if wo == nil || wo.IsNull() {
+				continue
+			}
+			pv, sv := plan[f.WriteOnlyVersionName()], state[f.WriteOnlyVersionName()]
+			if pv != nil && sv != nil && pv.Equal(sv) {
+				out = append(out, prefix+f.WriteOnlyVersionName())
+			}
+		case f.Kind == Object:
+			c, _ := config[f.Name].(basetypes.ObjectValue)
+			p, _ := plan[f.Name].(basetypes.ObjectValue)
+			s, _ := state[f.Name].(basetypes.ObjectValue)
+			out = unversionedWriteOnly(out, prefix+f.Name+".", f.Fields, attributes(c), attributes(p), attributes(s))
+		}
+	}
+	return out
+}
+
+// ReplacementPlanned reports whether the plan changes a field Immuta cannot
+// edit, which makes Terraform replace the integration. (The framework tells
+// a resource's ModifyPlan only about the replacements it asks for itself.)
+func (t *Type) ReplacementPlanned(plan, state types.Object) bool {
+	return nonEditableChanged(t.Fields, attributes(plan), attributes(state))
+}
+
+func nonEditableChanged(fields []Field, plan, state map[string]attr.Value) bool {
+	for _, f := range fields {
+		pv, sv := plan[f.Name], state[f.Name]
+		if pv == nil || sv == nil {
+			continue
+		}
+		if f.NonEditable && !pv.Equal(sv) {
+			return true
+		}
+		if f.Kind == Object {
+			p, _ := pv.(basetypes.ObjectValue)
+			s, _ := sv.(basetypes.ObjectValue)
+			if nonEditableChanged(f.Fields, attributes(p), attributes(s)) {
+				return true
+			}
+		}
+	}
+	return false
+}

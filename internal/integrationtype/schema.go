@@ -52,16 +52,17 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 				Sensitive: true,
 				WriteOnly: true,
 				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 and later): never stored in state. "+
-					"Change `%s` to send a new value.", f.Name, f.WriteOnlyVersionName()),
+					"Requires `%s`. %s", f.Name, f.WriteOnlyVersionName(), WriteOnlyRule(f)),
+				// The conflict with the stored attribute is reported once, on that
+				// attribute; the version is required, or rotation would be impossible.
 				Validators: append([]validator.String{
 					stringvalidator.LengthBetween(1, maxSecretLength),
-					stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(f.Name)),
+					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyVersionName())),
 				}, f.StringValidators...),
 			}
 			attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Version of `%s`: Terraform sends the write-only value when the resource is created "+
-					"and whenever this number changes.", f.WriteOnlyName()),
+				Optional:            true,
+				MarkdownDescription: fmt.Sprintf("Version of `%s`, required with it. %s", f.WriteOnlyName(), WriteOnlyRule(f)),
 				Validators: []validator.Int64{
 					int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())),
 				},
@@ -69,6 +70,17 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 		}
 	}
 	return attrs
+}
+
+// WriteOnlyRule is the one rule for sending a write-only secret, stated
+// where the attribute is documented and enforced at plan time: Terraform
+// cannot compare a value it never stores, so the version is the user's
+// statement that the configured value is the one Immuta should have.
+func WriteOnlyRule(f Field) string {
+	return fmt.Sprintf("The value is sent to Immuta only when the integration is created and when `%[2]s` changes; a stale value in "+
+		"a pipeline never overwrites the credential Immuta holds. Because Immuta's update replaces the whole configuration, "+
+		"an in-place change to any other setting of this integration needs `%[2]s` increased in the same change: the plan "+
+		"fails with an error saying so otherwise.", f.WriteOnlyName(), f.WriteOnlyVersionName())
 }
 
 func resourceAttribute(f Field) schema.Attribute {

@@ -7,14 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
@@ -56,6 +53,11 @@ func validationDiagnostics(t *integrationtype.Type, name string, res *client.Val
 		switch {
 		case test.Status == client.TestFailed && !degraded:
 			diags = append(diags, diag.NewAttributeErrorDiagnostic(p, test.Name, detail))
+		case test.Status == client.TestFailed && degraded:
+			diags = append(diags, diag.NewAttributeWarningDiagnostic(p, "Immuta's periodic re-validation failed: "+test.Name,
+				detail+" Immuta re-validates installed integrations periodically; this test failed since the last change "+
+					"(status recurringValidationError). The integration stays installed, and Terraform keeps it unchanged: fix the cause on the "+
+					"platform, or apply a corrected configuration."))
 		case test.Status == client.TestFailed || test.Status == client.TestWarning:
 			diags = append(diags, diag.NewAttributeWarningDiagnostic(p, test.Name, detail))
 		}
@@ -135,6 +137,10 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 	case client.IsForbidden(err):
 		diags.AddError("Immuta denied the request",
 			"Immuta answered 403: the API key's user needs the APPLICATION_ADMIN permission to manage integrations.")
+	case client.IsConnectionError(err):
+		diags.AddError(fmt.Sprintf("Cannot %s integration: Immuta could not be reached", action),
+			fmt.Sprintf("%s: %s.\n\n%s Check the provider's url (or %s): its scheme, host name and port, and that this machine can reach it "+
+				"(VPN, proxy, firewall); then run the command again.", name, err, unchangedAfter(action), envURL))
 	case client.IsCertificateError(err):
 		diags.AddError(fmt.Sprintf("Cannot %s integration: the Immuta server's certificate is not trusted", action),
 			fmt.Sprintf("%s: %s.\n\nNothing was sent. If the tenant uses a private certificate authority, set the provider's "+
@@ -152,6 +158,15 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 		diags.AddError(fmt.Sprintf("Cannot %s integration", action), fmt.Sprintf("%s: %s", name, err))
 	}
 	return diags
+}
+
+// unchangedAfter says what a failed call left behind.
+func unchangedAfter(action string) string {
+	if action == "read" {
+		return "Nothing was changed in Immuta, and the state is unchanged."
+	}
+	return "No answer came back, and the state is unchanged. If the request reached Immuta before the connection failed, " +
+		"Immuta may have acted on it: the next plan shows what Immuta holds."
 }
 
 func timeoutName(action string) string {
@@ -261,44 +276,4 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 		diags.Append(apiErrorDiagnostics(t, name, action, err)...)
 	}
 	return diags
-}
-
-// deleteRequest builds DELETE's body: the privileged credentials of an
-// auto-bootstrapped integration, and nothing for the others. Immuta does not
-// keep them, and Terraform gives Delete no configuration, so what the state
-// lacks (write-only secrets; everything, for an imported integration) comes
-// from environment variables named after the attribute:
-// IMMUTA_DELETE_PASSWORD, IMMUTA_DELETE_USERNAME, IMMUTA_DELETE_ROLE, and so on.
-func deleteRequest(t *integrationtype.Type, id string, autoBootstrap bool, block types.Object) (*client.DeleteRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if !autoBootstrap || len(t.DeleteCredentials) == 0 {
-		return nil, diags
-	}
-	creds, missing := t.DeleteCredentialsFrom(block, func(p string) (string, bool) {
-		v := os.Getenv(DeleteCredentialEnv(p))
-		return v, v != ""
-	})
-	if len(missing) > 0 {
-		named := make([]string, len(missing))
-		for i, p := range missing {
-			named[i] = fmt.Sprintf("%s.%s (environment variable %s)", t.Block, p, DeleteCredentialEnv(p))
-		}
-		more := ""
-		if slices.Contains(missing, "authentication_type") {
-			more = fmt.Sprintf(" Each authentication type also needs its own credentials (%s), each from its IMMUTA_DELETE_ variable.", t.DeleteCredentialsHint())
-		}
-		diags.AddError("Privileged credentials needed to delete the integration",
-			fmt.Sprintf("%s integration %s was set up automatically (auto_bootstrap = true), so Immuta needs its privileged credentials to remove it, "+
-				"and Immuta does not keep them. Terraform's state does not hold these: write-only attributes are never stored, and an imported "+
-				"integration's credentials cannot be read from Immuta. Nothing was deleted. Set %s, then run the operation again.%s",
-				t.DisplayName, id, strings.Join(named, ", "), more))
-		return nil, diags
-	}
-	return &client.DeleteRequest{Config: creds}, diags
-}
-
-// DeleteCredentialEnv names the environment variable that supplies a
-// write-only privileged secret at delete time.
-func DeleteCredentialEnv(attributePath string) string {
-	return "IMMUTA_DELETE_" + strings.ToUpper(strings.ReplaceAll(attributePath, ".", "_"))
 }

@@ -305,6 +305,11 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	// On failure Immuta keeps (or rolls back to) the previous configuration,
 	// and so does the state.
 	resp.State.Raw = req.State.Raw.Copy()
+	if _, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State)); ok && planBlock.Equal(stateBlock) {
+		// Only Terraform's own settings (timeouts) changed: nothing to send.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), to)...)
+		return
+	}
 
 	err := r.whenIdle(ctx, id, func() error {
 		_, err := r.client.UpdateIntegration(ctx, id, payload)
@@ -329,6 +334,12 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	s, d := stateFromAPI(t, id, obj, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
 		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)})
+	// validation_results stays as planned (the prior results), so that update
+	// plans do not list it; this update's results were reported above, and
+	// the next read stores them.
+	var planned types.List
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("validation_results"), &planned)...)
+	s.ValidationResults = planned
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
@@ -355,9 +366,9 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 
 	ctx = client.WithSecrets(ctx, t.SecretValues(stateBlock)...)
 	name := describe(t, blockHost(t, stateBlock), id)
-	body, diags := deleteRequest(t, id, autoBootstrap.ValueBool(), stateBlock)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	body, missing := deleteRequest(t, name, autoBootstrap.ValueBool(), stateBlock, r.deleteCredentials)
+	if missing != nil {
+		resp.Diagnostics.Append(missing.applyError()...)
 		return
 	}
 	if body != nil {

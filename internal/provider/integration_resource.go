@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -48,7 +49,8 @@ var (
 func NewIntegrationResource() resource.Resource { return &integrationResource{} }
 
 type integrationResource struct {
-	client *client.Client
+	client            *client.Client
+	deleteCredentials deleteCredentials
 }
 
 func (r *integrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -83,15 +85,17 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 		},
 		"validation_results": schema.ListNestedAttribute{
 			MarkdownDescription: "Results of Immuta's last validation of the integration: every test, or when Immuta reports more than 100, " +
-				"the first 100 with the failed and warning ones first (the provider's TRACE log has them all).",
-			Computed: true,
+				"the first 100 with the failed and warning ones first (the provider's TRACE log has them all). Set on create and on every refresh. " +
+				"An in-place update reports its own results as diagnostics and leaves this attribute to the next refresh, so that update plans do not list it.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the validation test."},
 				"status":  schema.StringAttribute{Computed: true, MarkdownDescription: "`passed`, `failed`, `warning` or `skipped`."},
 				"message": schema.StringAttribute{Computed: true, MarkdownDescription: "What is wrong and how to fix it, for failed and warning tests."},
 			}},
 		},
-		"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		"timeouts": timeoutsAttribute(ctx),
 	}
 	for _, t := range integrationtype.All {
 		attrs[t.Block] = t.ResourceBlock()
@@ -103,9 +107,29 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
+// timeoutsAttribute is the timeouts library's attribute with a description of
+// its own, which the library leaves empty.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.Attributes(ctx, timeouts.Opts{
+		Create: true, Update: true, Delete: true,
+		CreateDescription: "How long to wait for Immuta to create the integration, as a Go duration such as `30m` or `1h` (default `30m`).",
+		UpdateDescription: "How long to wait for Immuta to apply an in-place change, including waits while the integration is busy (default `30m`).",
+		DeleteDescription: "How long to wait for Immuta to delete the integration, including waits while it is busy (default `30m`).",
+	})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long Terraform waits for Immuta's asynchronous work (validation, set-up, tear-down) before giving up. " +
+			"Immuta may still finish it afterwards: each timeout error says what the state holds and what to do next."
+		return n
+	}
+	return a
+}
+
 func (r *integrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
 		r.client = c
+	}
+	if d, ok := req.ProviderData.(*providerData); ok {
+		r.deleteCredentials = d.deleteCredentials
 	}
 }
 
@@ -134,17 +158,13 @@ func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.V
 // needs them on create and on every full-payload update.
 func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		warnIfDeleteLacksCredentials(ctx, req.State, &resp.Diagnostics)
+		r.warnIfDeleteLacksCredentials(ctx, req.State, "deletes", &resp.Diagnostics)
 		return
 	}
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	planRotation(ctx, req, resp)
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) > 0 {
-		// A replacement deletes first: say now if that delete cannot work.
-		warnIfDeleteLacksCredentials(ctx, req.State, &resp.Diagnostics)
-	}
 	t, block, ok := typeBlock(ctx, configValues(ctx, req.Config))
 	if !ok {
 		return
@@ -152,6 +172,66 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 	var autoBootstrap types.Bool
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
 	resp.Diagnostics.Append(t.Validate(block, autoBootstrap, true)...)
+	if !req.State.Raw.IsNull() {
+		if r.replacementPlanned(ctx, t, req) {
+			// A replacement deletes first: say now if that delete cannot work.
+			r.warnIfDeleteLacksCredentials(ctx, req.State, "replaces, deleting first,", &resp.Diagnostics)
+		} else {
+			requireWriteOnlyVersions(ctx, t, block, req, &resp.Diagnostics)
+		}
+	}
+	if req.State.Raw.IsNull() && !resp.Diagnostics.HasError() {
+		if _, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan)); ok {
+			r.warnIfReplacementLacksCredentials(ctx, t, planBlock, autoBootstrap.ValueBool(), &resp.Diagnostics)
+		}
+	}
+}
+
+// replacementPlanned reports whether the plan replaces the integration
+// because of a change to something Immuta cannot edit. (A -replace is not
+// known here; Terraform plans it again as a create, whose warnings it does
+// not show.)
+func (r *integrationResource) replacementPlanned(ctx context.Context, t *integrationtype.Type, req resource.ModifyPlanRequest) bool {
+	var planned, prior types.Bool
+	req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &planned)
+	req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &prior)
+	if !planned.Equal(prior) {
+		return true
+	}
+	_, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan))
+	if !ok {
+		return false
+	}
+	_, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State))
+	return !ok || t.ReplacementPlanned(planBlock, stateBlock)
+}
+
+// requireWriteOnlyVersions enforces the write-only rule (WriteOnlyRule): an
+// in-place update sends the whole configuration, write-only secrets
+// included, so each of them needs its version increased in the same change;
+// otherwise a stale value in a pipeline would silently replace the
+// credential Immuta holds.
+func requireWriteOnlyVersions(ctx context.Context, t *integrationtype.Type, configBlock types.Object, req resource.ModifyPlanRequest, out *diag.Diagnostics) {
+	_, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan))
+	if !ok || !t.HasConfig {
+		return
+	}
+	_, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State))
+	if !ok || planBlock.Equal(stateBlock) {
+		return // nothing to send: the update changes only Terraform's own settings
+	}
+	for _, p := range t.UnversionedWriteOnly(configBlock, planBlock, stateBlock) {
+		attrPath := path.Root(t.Block)
+		for _, part := range strings.Split(p, ".") {
+			attrPath = attrPath.AtName(part)
+		}
+		wo := strings.TrimSuffix(p, "_version")
+		out.AddAttributeError(attrPath, "Write-only secret would be sent without a new version",
+			fmt.Sprintf("This plan changes %s in place. Immuta's update replaces the whole configuration, so Terraform must send %s.%s again, "+
+				"but Terraform never stores it and cannot tell whether the configured value is still the credential Immuta holds: a stale "+
+				"value would silently replace it. Nothing was sent. If %s.%s holds the current credential, increase %s.%s in the same change "+
+				"to send it; otherwise put the current credential there first.", t.DisplayName+" integration settings", t.Block, wo, t.Block, wo, t.Block, p))
+	}
 }
 
 // exactlyOneTypeBlock reports, as resourcevalidator.ExactlyOneOf would,
@@ -242,8 +322,9 @@ func truncate(s string, n int) string {
 }
 
 // warnIfDeleteLacksCredentials tells at plan time, rather than halfway
-// through a destroy, that Delete will not find the privileged credentials.
-func warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, out *diag.Diagnostics) {
+// through an apply, that deleting the integration in state will not find the
+// privileged credentials Immuta needs.
+func (r *integrationResource) warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, what string, out *diag.Diagnostics) {
 	get := stateValues(ctx, state)
 	t, block, ok := typeBlock(ctx, get)
 	if !ok {
@@ -251,9 +332,38 @@ func warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, out *d
 	}
 	op, d := readOperation(ctx, get)
 	out.Append(d...)
-	if _, diags := deleteRequest(t, op.id, op.autoBootstrap.ValueBool(), block); diags.HasError() {
-		for _, d := range diags.Errors() {
-			out.AddWarning(d.Summary(), d.Detail())
-		}
+	if _, missing := deleteRequest(t, describe(t, blockHost(t, block), op.id), op.autoBootstrap.ValueBool(), block, r.deleteCredentials); missing != nil {
+		out.Append(missing.planWarning(what))
 	}
+}
+
+// warnIfReplacementLacksCredentials covers the replacements Terraform plans
+// as a create (a tainted resource, -replace, a change that forces
+// replacement, each planned again with no prior state): when Immuta already
+// has an integration on the planned host and the credentials to delete one
+// set up like the plan are missing, the delete that precedes the create
+// would stop the apply. Only then is Immuta asked, so plans of new
+// integrations cost no request.
+func (r *integrationResource) warnIfReplacementLacksCredentials(ctx context.Context, t *integrationtype.Type, planBlock types.Object, autoBootstrap bool, out *diag.Diagnostics) {
+	if r.client == nil || !autoBootstrap || len(t.DeleteCredentials) == 0 {
+		return
+	}
+	host := blockHost(t, planBlock)
+	if host == "" {
+		return
+	}
+	if _, missing := deleteRequest(t, "", true, planBlock, r.deleteCredentials); missing == nil {
+		return
+	}
+	existing, ok := r.findByHost(ctx, t, host)
+	if !ok || (existing.AutoBootstrap != nil && !*existing.AutoBootstrap) {
+		return // nothing there, or one set up manually, whose DELETE takes no credentials
+	}
+	name := describe(t, host, existing.ID)
+	_, missing := deleteRequest(t, name, true, planBlock, r.deleteCredentials)
+	w := missing.planWarning("creates an integration on " + host + ", where Immuta already has")
+	out.Append(diag.NewWarningDiagnostic(w.Summary(), w.Detail()+fmt.Sprintf("\n\nIf this plan replaces that integration (a tainted resource, -replace, "+
+		"or a change that forces replacement), Terraform deletes it first, and needs these credentials then. If it is not this resource's, "+
+		"the create will fail, since Immuta allows one %s integration per host: import it instead (terraform import <resource address> %s).",
+		t.DisplayName, existing.ID)))
 }

@@ -69,4 +69,5 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 	s, diags := stateFromAPI(t, id, obj, priorState{Block: plan, AutoBootstrap: autoBootstrap, Status: status, ValidationResults: results})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+	s.ValidationResults = results // as planned: refreshed by the next read
 }

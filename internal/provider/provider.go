@@ -7,6 +7,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +49,10 @@ const (
 	defaultMaxRetries     = 5
 )
 
-var _ provider.Provider = (*immutaProvider)(nil)
+var (
+	_ provider.Provider                   = (*immutaProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*immutaProvider)(nil)
+)
 
 type immutaProvider struct {
 	version string
@@ -66,6 +70,13 @@ type providerModel struct {
 	Insecure       types.Bool   `tfsdk:"insecure"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	DeleteCreds    types.Map    `tfsdk:"delete_credentials"`
+}
+
+// providerData is what the provider hands its resources and data sources.
+type providerData struct {
+	client            *client.Client
+	deleteCredentials deleteCredentials
 }
 
 func (p *immutaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -117,7 +128,18 @@ func (p *immutaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			deleteCredentialsAttr: deleteCredentialsSchema(),
 		},
+	}
+}
+
+// ValidateConfig checks delete_credentials in terraform validate too.
+func (p *immutaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var creds types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(deleteCredentialsAttr), &creds)...)
+	if !resp.Diagnostics.HasError() {
+		_, diags := parseDeleteCredentials(ctx, creds)
+		resp.Diagnostics.Append(diags...)
 	}
 }
 
@@ -128,6 +150,8 @@ func (p *immutaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	settings, diags := resolveSettings(cfg)
+	resp.Diagnostics.Append(diags...)
+	creds, diags := parseDeleteCredentials(ctx, cfg.DeleteCreds)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -144,8 +168,55 @@ func (p *immutaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Cannot configure the Immuta client", err.Error())
 		return
 	}
-	resp.DataSourceData = c
-	resp.ResourceData = c
+	if err := c.CheckAccess(ctx); err != nil {
+		resp.Diagnostics.Append(accessCheckDiagnostics(c.BaseURL(), err)...)
+		return
+	}
+	data := &providerData{client: c, deleteCredentials: creds}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData, resp.ListResourceData, resp.ActionData = resp.ResourceData, resp.ResourceData, resp.ResourceData
+}
+
+// accessCheckDiagnostics explains why the provider's one check of url and
+// api_key failed: one error for the whole run, on the setting to fix.
+func accessCheckDiagnostics(baseURL string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var apiErr *client.APIError
+	var decodeErr *client.DecodeError
+	const nothing = "Nothing was read or changed in Immuta."
+	switch {
+	case client.IsUnauthorized(err):
+		diags.AddAttributeError(path.Root("api_key"), "Immuta rejected the API key",
+			fmt.Sprintf("Immuta at %s answered 401 to the provider's check of its settings: the API key (api_key or %s) is wrong, expired or revoked. "+
+				"%s Generate a new API key in Immuta (user profile, API Keys) and set it.", baseURL, envAPIKey, nothing))
+	case client.IsForbidden(err):
+		diags.AddAttributeError(path.Root("api_key"), "The API key may not manage integrations",
+			fmt.Sprintf("Immuta at %s answered 403 to the provider's check of its settings: the API key (api_key or %s) is valid, but its user lacks "+
+				"the APPLICATION_ADMIN permission, which the Integrations API requires. %s Use a key of a user with APPLICATION_ADMIN.", baseURL, envAPIKey, nothing))
+	case client.IsCertificateError(err):
+		diags.AddAttributeError(path.Root("ca_certificate"), "The Immuta server's certificate is not trusted",
+			fmt.Sprintf("Checking the provider's settings against %s: %s.\n\n%s If the tenant uses a private certificate authority, set ca_certificate "+
+				"(or %s) to its PEM certificate. insecure = true skips verification, but then anyone on the network path can impersonate Immuta and "+
+				"read the API key.", baseURL, err, nothing, envCACertificate))
+	case client.IsConnectionError(err):
+		diags.AddAttributeError(path.Root("url"), "Cannot reach Immuta",
+			fmt.Sprintf("Checking the provider's settings against %s: %s.\n\n%s Check the provider's url (or %s): its scheme (https:// for a tenant; "+
+				"\"server gave HTTP response to HTTPS client\" means the server speaks plain http), host name and port, and that this machine "+
+				"can reach it (VPN, proxy, firewall).", baseURL, err, nothing, envURL))
+	case (errors.As(err, &apiErr) && !apiErr.FromImmuta) || errors.As(err, &decodeErr):
+		diags.AddAttributeError(path.Root("url"), "The url does not lead to Immuta's API",
+			fmt.Sprintf("Checking the provider's settings: %s.\n\nThe answer is not Immuta's API: %s The provider's url (or %s) must be the "+
+				"tenant's root URL without a path, such as https://acme.hosted.immutacloud.com; check it, and any proxy in between.", err, nothing, envURL))
+	case errors.Is(err, context.DeadlineExceeded):
+		diags.AddAttributeError(path.Root("url"), "Immuta did not answer in time",
+			fmt.Sprintf("Checking the provider's settings against %s: %s.\n\n%s Check that Immuta is reachable at the provider's url (or %s); "+
+				"raise request_timeout (or %s) if it is just slow.", baseURL, err, nothing, envURL, envRequestTimeout))
+	default:
+		diags.AddError("Cannot check the provider's settings with Immuta",
+			fmt.Sprintf("Checking the provider's url and api_key against %s failed: %s.\n\n%s Try again; if it persists, check Immuta's health.", baseURL, err, nothing))
+	}
+	return diags
 }
 
 // resolveSettings merges the configuration with the IMMUTA_* environment
@@ -281,16 +352,18 @@ func (p *immutaProvider) DataSources(_ context.Context) []func() datasource.Data
 
 // clientFrom is the client the provider hands its resources and data
 // sources; nil while the provider is not configured yet (validation).
-func clientFrom(providerData any, diags *diag.Diagnostics) *client.Client {
-	if providerData == nil {
+func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
 		return nil
 	}
-	c, ok := providerData.(*client.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *client.Client, got %T", providerData))
-		return nil
+	switch d := data.(type) {
+	case *providerData:
+		return d.client
+	case *client.Client:
+		return d
 	}
-	return c
+	diags.AddError("Unexpected provider data", fmt.Sprintf("expected the provider's data, got %T", data))
+	return nil
 }
 
 // requireClient reports whether the provider handed over a client.

@@ -55,8 +55,9 @@ func TestAccTLS_verifiedByDefault(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      tlsConfig(srv, ""),
-			ExpectError: errorPattern(`Cannot create integration: the Immuta server's certificate is not trusted.*certificate signed by unknown authority.*Nothing was sent.*ca_certificate`),
+			Config: tlsConfig(srv, ""),
+			// The provider's check of its settings finds it before any resource is planned.
+			ExpectError: errorPattern(`The Immuta server's certificate is not trusted.*certificate signed by unknown authority.*Nothing was read or changed in Immuta.*ca_certificate`),
 		}},
 	})
 	if n := len(srv.Emulator.Integrations()); n != 0 {
@@ -74,10 +75,10 @@ func TestAccTLS_privateCA(t *testing.T) {
 		CheckDestroy:             checkNothingLeft(srv),
 		Steps: []resource.TestStep{
 			{Config: withCA, Check: checkCount(srv, 1)},
-			{ // without the CA, the refresh is refused with the same advice
+			{ // without the CA, the plan is refused once, before any refresh, with the same advice
 				Config:      tlsConfig(srv, ""),
 				PlanOnly:    true,
-				ExpectError: errorPattern(`Cannot read integration: the Immuta server's certificate is not trusted.*ca_certificate`),
+				ExpectError: errorPattern(`The Immuta server's certificate is not trusted.*ca_certificate`),
 			},
 			{Config: withCA, PlanOnly: true},
 		},
@@ -127,13 +128,15 @@ func configureProvider(t *testing.T, settings map[string]any) (diag.Diagnostics,
 	req := fwprovider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objType, values)}}
 	var resp fwprovider.ConfigureResponse
 	p.Configure(ctx, req, &resp)
-	c, _ := resp.ResourceData.(*client.Client)
+	var diags diag.Diagnostics
+	c := clientFrom(resp.ResourceData, &diags)
 	return resp.Diagnostics, c
 }
 
 // The warning cannot be seen through terraform-plugin-testing, so the
-// provider's Configure is called directly; the client it makes is then tried
-// against the TLS emulator.
+// provider's Configure is called directly: its check of the settings must
+// refuse an unverified server (on ca_certificate), and the client it makes
+// otherwise is then tried against the TLS emulator.
 func TestProviderTLSSettings(t *testing.T) {
 	for _, v := range []string{envURL, envAPIKey, envCACertificate, envInsecure, envRequestTimeout, envMaxRetries} {
 		t.Setenv(v, "")
@@ -160,6 +163,13 @@ func TestProviderTLSSettings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			diags, c := configureProvider(t, tc.settings)
+			if !tc.works {
+				if len(diags.Errors()) != 1 || diags.Errors()[0].Summary() != "The Immuta server's certificate is not trusted" ||
+					!strings.Contains(diags.Errors()[0].Detail(), "ca_certificate") || c != nil {
+					t.Fatalf("Configure against an unverified server: %v, want one certificate error and no client", diags)
+				}
+				return
+			}
 			if diags.HasError() || c == nil {
 				t.Fatalf("Configure: %v", diags)
 			}
@@ -173,16 +183,13 @@ func TestProviderTLSSettings(t *testing.T) {
 			if tc.warns != (len(warned) == 1) {
 				t.Errorf("warnings %q, want a TLS warning: %t", warned, tc.warns)
 			}
-			_, err := c.ListIntegrations(context.Background())
-			switch {
-			case tc.works && err != nil:
+			if _, err := c.ListIntegrations(context.Background()); err != nil {
 				t.Errorf("listing integrations over TLS: %v", err)
-			case !tc.works && (err == nil || !strings.Contains(err.Error(), "certificate")):
-				t.Errorf("an unverified server was trusted: %v", err)
 			}
 		})
 	}
-	if n := len(srv.Emulator.Requests()); n != 2 {
-		t.Errorf("%d requests reached the TLS emulator, want 2 (from the trusting clients)", n)
+	// Each trusting provider's check of its settings, and its list.
+	if n := len(srv.Emulator.Requests()); n != 4 {
+		t.Errorf("%d requests reached the TLS emulator, want 4 (from the trusting clients)", n)
 	}
 }

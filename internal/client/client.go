@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package client is the provider's client for the Immuta Integrations API
 // (/integrations on a tenant): typed calls, Immuta's error model, retries that
 // never repeat a side effect blindly, masked debug logging, and a status

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
 package client_test
 
 // These tests run the client against the project's Immuta emulator

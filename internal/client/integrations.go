@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
 package client
 
 import (

@@ -31,7 +31,7 @@ const (
 type Config struct {
 	// URL is the tenant's root URL, e.g. https://acme.immuta.com.
 	URL string
-	// APIKey is sent raw in the Authorization header (contract §1).
+	// APIKey is sent raw in the Authorization header (IMMUTA_API.md, Transport).
 	APIKey    string
 	UserAgent string
 	// CACertPEM is a PEM bundle trusted in addition to the system roots.

@@ -4,7 +4,7 @@
 package client_test
 
 // These tests run the client against the project's Immuta emulator
-// (internal/emulator), which follows the API contract.
+// (internal/emulator), which follows IMMUTA_API.md.
 
 import (
 	"bytes"
@@ -254,7 +254,7 @@ func TestEmulatorScripts(t *testing.T) {
 	_ = wantAPIError(t, err, 400, "Scripts are only available for integrations with autoBootstrap set to false.")
 }
 
-// TestEmulatorErrorTable walks every row of contract §5.
+// TestEmulatorErrorTable walks every row of IMMUTA_API.md, Errors.
 func TestEmulatorErrorTable(t *testing.T) {
 	m := startEmu(t, 0)
 	ctx := context.Background()

@@ -3,7 +3,7 @@
 
 package client
 
-// Typed "config" objects of contract §3, one per integration type. Every field
+// Typed "config" objects (IMMUTA_API.md, Payload), one per integration type. Every field
 // is a pointer (or a slice) with omitempty so that a payload carries exactly
 // what the caller set, and a decoded GET response tells absent from zero.
 // Fields marked secret come back from GET as "[REDACTED]".

@@ -15,7 +15,7 @@ import (
 )
 
 // APIError is a non-2xx answer of the Immuta API. It carries the error
-// envelope of contract §5 ({statusCode, error, message}) plus, for a 422 caused
+// envelope of IMMUTA_API.md, Errors ({statusCode, error, message}) plus, for a 422 caused
 // by failed validation, the validation results. It never holds a request body
 // or the API key.
 type APIError struct {

@@ -95,7 +95,7 @@ func acceptedAnswer(out *Integration, err error) (*Integration, error) {
 }
 
 // DeleteIntegration disables and removes an integration. req carries the
-// privileged credentials where the contract requires them; nil sends no body.
+// privileged credentials where IMMUTA_API.md (Deleting) requires them; nil sends no body.
 func (c *Client) DeleteIntegration(ctx context.Context, id string, req *DeleteRequest) (*Integration, error) {
 	if id == "" {
 		return nil, errNoID

@@ -31,7 +31,7 @@ const (
 )
 
 // secretKeys are the JSON keys whose values are secrets at any depth of a
-// payload or a response (contract §3, S fields, plus Trino's apiKey).
+// payload or a response (IMMUTA_API.md, Payload: the secrets column).
 var secretKeys = map[string]bool{
 	"password":           true,
 	"privatekeypassword": true,

@@ -22,7 +22,7 @@ const (
 	TypeTrino        = "Trino"
 )
 
-// Integration statuses (contract §4).
+// Integration statuses (IMMUTA_API.md, Statuses).
 const (
 	StatusCreating                 = "creating"
 	StatusEditing                  = "editing"
@@ -62,7 +62,7 @@ var terminalStatuses = map[string]bool{
 func IsTerminal(status string) bool { return terminalStatuses[status] }
 
 // IsTransitional reports whether work may still be running. Unknown statuses
-// count as transitional: the contract says to keep waiting on them until the
+// count as transitional: IMMUTA_API.md (Statuses) says to keep waiting on them until the
 // operation's timeout rather than guess.
 func IsTransitional(status string) bool { return !IsTerminal(status) }
 
@@ -87,7 +87,7 @@ func IsFailed(status string) bool {
 	return false
 }
 
-// Payload is the body of POST and PUT /integrations (contract §3).
+// Payload is the body of POST and PUT /integrations (IMMUTA_API.md, Payload).
 type Payload struct {
 	Type          string `json:"type"`
 	AutoBootstrap *bool  `json:"autoBootstrap,omitempty"`
@@ -110,7 +110,7 @@ func (p Payload) MarshalJSON() ([]byte, error) {
 
 // DeleteRequest is the optional body of DELETE /integrations/{id}: the
 // privileged credentials of an auto-bootstrapped Snowflake, Redshift or Azure
-// Synapse integration (contract §5). Config is typically a *Config struct with
+// Synapse integration (IMMUTA_API.md, Deleting). Config is typically a *Config struct with
 // only the credential fields set, or a map[string]any.
 type DeleteRequest struct {
 	Config any `json:"config,omitempty"`
@@ -138,7 +138,7 @@ func isNil(v any) bool {
 	return false
 }
 
-// Integration is the integration object of contract §4.
+// Integration is the integration object (IMMUTA_API.md, Integration object).
 type Integration struct {
 	// ID is always kept as a string, whether the API sends a number or a string.
 	ID                string             `json:"id"`

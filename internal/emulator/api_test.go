@@ -264,7 +264,7 @@ func TestDefaultsFilled(t *testing.T) {
 			"port": 1433.0, "impersonation": map[string]any{"enabled": false},
 			"metadataDelimiters": map[string]any{"hashDelimiter": "|", "hashKeyDelimiter": ":", "arrayDelimiter": ","},
 		}},
-		// No port for BigQuery and S3 (contract §8).
+		// No port for BigQuery and S3 (IMMUTA_API.md, Sparse answers).
 		{"bigquery", bigquery("EU"), map[string]any{"dataset": "immuta", "port": nil}},
 		{"s3", s3("n", "s3://n/"), map[string]any{"port": nil}},
 	}

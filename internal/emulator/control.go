@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// The control surface of contract §6: HTTP under /_emulator/ (no key) and the same effects as Go
-// methods. Control calls are not logged and never faulted.
+// The control surface (IMMUTA_API.md, Control surface): HTTP under /_emulator/ (no key) and the same
+// effects as Go methods. Control calls are not logged and never faulted.
 
 // ErrNotFound is returned by the Go controls for an id that names no integration.
 var ErrNotFound = errors.New("emulator: integration not found")

@@ -190,7 +190,8 @@ func TestLoadSeed(t *testing.T) {
 	}
 }
 
-// The control types are the contract's §6 JSON; other packages encode them to drive the HTTP surface.
+// The control types are the JSON of IMMUTA_API.md, Control surface; other packages encode them to
+// drive the HTTP surface.
 func TestControlTypesJSON(t *testing.T) {
 	rule := FaultRule{Method: "PUT", Path: "/integrations/7", Times: 1, Action: FaultAction{
 		Status: 429, RetryAfter: 2, Message: "m", Outcome: "editError", Drop: "after", Hang: 2 * time.Second,

@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package emulator is an in-memory stand-in for an Immuta tenant's Integrations API, following the
-// project's contract (shared/immuta-integrations-api.md) to the letter: endpoints, status codes, error
-// messages, asynchronous status transitions, defaults and secret redaction. It is strict where the
-// contract is strict, because the provider's tests run against it instead of a real tenant. Tests drive
+// repository's reference, IMMUTA_API.md, to the letter: endpoints, status codes, error messages,
+// asynchronous status transitions, defaults and secret redaction. It is strict where that reference is
+// strict, because the provider's tests run against it instead of a real tenant. Tests drive
 // it through the control surface under /_emulator/ or through the Go methods on *Emulator.
 //
-// Where the contract is silent, the emulator decides as follows:
+// Where IMMUTA_API.md is silent, the emulator decides as follows:
 //
 //   - Order of checks: body/JSON and payload validation (400) come first, as in Immuta's route
 //     validation, then 404, then 409 (transitional status), then non-editable attributes or DELETE
@@ -26,7 +26,7 @@
 //   - A rule with "every": N (an addition, for load tests) applies to every N-th matching request only;
 //     the others pass it by and may match later rules. "times" then counts the requests it applied to.
 //   - A request dropped before handling is logged with status 0; every other one with the status answered.
-//   - Fault actions beyond the contract's, for a hostile network (see FaultAction): "body" and
+//   - Fault actions beyond IMMUTA_API.md's, for a hostile network (see FaultAction): "body" and
 //     "contentType" (with "status": that body instead of the error envelope, unhandled), "answerBody" and
 //     "answerContentType" (the request handled, its answer's body replaced, status kept), "override" (the
 //     request handled, keys merged into its 2xx JSON answer, into every object of a list; null removes),
@@ -37,8 +37,8 @@
 //
 // Two answer styles (Options.AnswerStyle, SetAnswerStyle, "answerStyle" in /_emulator/settings):
 // AnswerEcho, the default, answers the whole stored config with defaults filled in and secrets as
-// "[REDACTED]", and removes a deleted integration; AnswerLiteral follows contract §8 to the letter (see
-// its doc). Where §8 leaves room, the literal style decides:
+// "[REDACTED]", and removes a deleted integration; AnswerLiteral follows IMMUTA_API.md, Sparse answers,
+// to the letter (see its doc). Where that section leaves room, the literal style decides:
 //
 //   - The privileged credentials left out are the type's DELETE credential fields (Snowflake, Redshift,
 //     Azure Synapse Analytics, autoBootstrap true); Databricks keeps its non-secret auth fields.

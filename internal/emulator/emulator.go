@@ -29,14 +29,14 @@ type Options struct {
 	AnswerStyle AnswerStyle
 }
 
-// AnswerStyle is how the emulator answers integrations (contract §4 and §8).
+// AnswerStyle is how the emulator answers integrations (IMMUTA_API.md, Sparse answers).
 type AnswerStyle string
 
 const (
 	// AnswerEcho (the default) answers each integration's whole stored config with its defaults filled
 	// in and every secret as "[REDACTED]"; a deleted integration is removed at once and answers 404.
 	AnswerEcho AnswerStyle = "echo"
-	// AnswerLiteral follows the readings of contract §8 literally. In every integration object an API
+	// AnswerLiteral follows IMMUTA_API.md, Sparse answers, literally. In every integration object an API
 	// call answers, the config leaves out secrets (Trino's apiKey aside), the privileged credentials
 	// (the DELETE credential fields) of an auto-bootstrapped Snowflake, Redshift or Azure Synapse
 	// integration, and every field at its default, at any depth (an object left empty goes too); host
@@ -250,7 +250,8 @@ func (e *Emulator) authenticate(r *http.Request) *response {
 	}
 }
 
-// handle routes an authenticated API call (contract §2) and computes its answer under the lock.
+// handle routes an authenticated API call (IMMUTA_API.md, Endpoints) and computes its answer under
+// the lock.
 func (e *Emulator) handle(c *call, act *FaultAction) response {
 	if len(c.body) > 0 && c.contentType != "" {
 		// Immuta also takes YAML; the emulator speaks JSON only, like the provider.

@@ -17,14 +17,15 @@ import (
 	"time"
 )
 
-// FaultRule makes matching API requests misbehave (contract §6). Method and Path are optional filters;
-// a Path ending in "*" is a prefix. Times is how many matching requests it applies to; 0 means until
-// removed. Over JSON an omitted "times" means 1 (the contract's default); in Go the zero value is 0.
+// FaultRule makes matching API requests misbehave (IMMUTA_API.md, Control surface). Method and Path
+// are optional filters; a Path ending in "*" is a prefix. Times is how many matching requests it
+// applies to; 0 means until removed. Over JSON an omitted "times" means 1 (as IMMUTA_API.md says); in
+// Go the zero value is 0.
 //
-// Every (an addition to the contract, for load tests) makes the rule apply to a share of the matching
-// requests: to every Every-th one (the Every-th, the 2·Every-th, ...), letting the others through
-// untouched and free to match later rules. 0 and 1 mean every matching request. Times then counts the
-// requests the rule applied to, not the ones it let through.
+// Every (an addition to IMMUTA_API.md's rules, for load tests) makes the rule apply to a share of the
+// matching requests: to every Every-th one (the Every-th, the 2·Every-th, ...), letting the others
+// through untouched and free to match later rules. 0 and 1 mean every matching request. Times then
+// counts the requests the rule applied to, not the ones it let through.
 type FaultRule struct {
 	ID     string      `json:"id,omitempty"`
 	Method string      `json:"method,omitempty"`

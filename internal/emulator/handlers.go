@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// The API endpoints of contract §2. Every handler runs with e.mu held and never blocks.
+// The API endpoints (IMMUTA_API.md, Endpoints). Every handler runs with e.mu held and never blocks.
 
-// Messages of contract §5.
+// Messages of IMMUTA_API.md, Errors and Deleting.
 const (
 	msgCreateValidation = "Validation of prerequisite setup failed. Unable to create integration."
 	msgCredsManual      = "Credentials are not required for disable unless the integration was configured automatically. If you need to update your integration credentials, use PUT to update the integration before disabling."

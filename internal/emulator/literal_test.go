@@ -49,9 +49,9 @@ func subsetOf(want, got any) bool {
 // literalSecrets are secret values of the payloads below that no answer may carry.
 var literalSecrets = append(slices.Clone(secretValues), "pk-secret", "cert-secret", "m2m-secret", "rs-sk", "rs-st")
 
-// TestLiteralConfigs checks the config every API answer carries in the literal style (contract §8):
-// secrets, auto-bootstrap credentials and fields at their defaults (at every depth) left out, host names
-// and authority URLs normalised; the stored config unchanged.
+// TestLiteralConfigs checks the config every API answer carries in the literal style (IMMUTA_API.md,
+// Sparse answers): secrets, auto-bootstrap credentials and fields at their defaults (at every depth)
+// left out, host names and authority URLs normalised; the stored config unchanged.
 func TestLiteralConfigs(t *testing.T) {
 	sfAll := with(snowflake("all.snowflakecomputing.com", false), func(c map[string]any) {
 		c["role"] = "SYSADMIN"

@@ -10,9 +10,10 @@ import (
 	"slices"
 )
 
-// LoggedRequest is one entry of the API request log (contract §6). Body is the request body as JSON
-// with every secret value masked as "***" (null when there was none); headers, and so the API key, are
-// never logged. Status 0 means the connection was dropped before the request was handled.
+// LoggedRequest is one entry of the API request log (IMMUTA_API.md, Control surface). Body is the
+// request body as JSON with every secret value masked as "***" (null when there was none); headers,
+// and so the API key, are never logged. Status 0 means the connection was dropped before the request
+// was handled.
 type LoggedRequest struct {
 	Method string          `json:"method"`
 	Path   string          `json:"path"`

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// apiError is an error answer: the envelope of contract §5.
+// apiError is an error answer: the envelope of IMMUTA_API.md, Errors.
 type apiError struct {
 	status  int
 	message string

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// The script endpoints of contract §2 answer text/plain SQL an admin runs for a manually bootstrapped
-// integration. The scripts are plausible, not Immuta's; they never contain a secret.
+// The script endpoints (IMMUTA_API.md, Endpoints) answer text/plain SQL an admin runs for a manually
+// bootstrapped integration. The scripts are plausible, not Immuta's; they never contain a secret.
 
 const (
 	msgScriptsManual  = "Scripts are only available for integrations with autoBootstrap set to false."

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Integration statuses (contract §4).
+// Integration statuses (IMMUTA_API.md, Statuses).
 const (
 	statusCreating     = "creating"
 	statusEditing      = "editing"
@@ -62,14 +62,14 @@ type ValidationTest struct {
 	Result  any    `json:"result,omitempty"`
 }
 
-// ValidationResults is the validationResults object of an integration (contract §4).
+// ValidationResults is an integration's validationResults object (IMMUTA_API.md, Validation results).
 type ValidationResults struct {
 	Status          string           `json:"status"`
 	ValidationTests []ValidationTest `json:"validationTests"`
 }
 
 // Record is an integration as stored: the current status resolved, config unredacted. Its JSON form is
-// the integration object of contract §4.
+// the integration object (IMMUTA_API.md, Integration object).
 type Record struct {
 	ID                string            `json:"id"`
 	Type              string            `json:"type"`
@@ -252,9 +252,9 @@ func redact(fields []field, obj map[string]any) {
 	}
 }
 
-// literal renders cfg, in place, as the literal style answers it (contract §8): without the privileged
-// credentials of an auto-bootstrapped integration whose DELETE takes them, then (literalObject) without
-// secrets and fields at their defaults, values normalised.
+// literal renders cfg, in place, as the literal style answers it (IMMUTA_API.md, Sparse answers):
+// without the privileged credentials of an auto-bootstrapped integration whose DELETE takes them, then
+// (literalObject) without secrets and fields at their defaults, values normalised.
 func literal(spec *typeSpec, autoBootstrap bool, cfg map[string]any) {
 	if autoBootstrap {
 		for _, name := range spec.deleteCreds {

@@ -8,10 +8,11 @@ import (
 	"strings"
 )
 
-// This file is the contract table (§3 and §4 of the API contract) in one place: for every integration
-// type its config schema (required fields, allowed values, defaults, secrets, non-editable fields), the
-// key that makes an integration unique, the credentials a DELETE takes and the validation tests a
-// successful create or edit reports. Everything else in the package is driven by it.
+// This file is the emulator's table of IMMUTA_API.md (Payload, Deleting, Validation results) in one
+// place: for every integration type its config schema (required fields, allowed values, defaults,
+// secrets, non-editable fields), the key that makes an integration unique, the credentials a DELETE
+// takes and the validation tests a successful create or edit reports, written from Immuta's payload
+// page. Everything else in the package is driven by it.
 
 const (
 	typeSnowflake  = "Snowflake"
@@ -250,7 +251,8 @@ var specList = []*typeSpec{
 					{name: "authorityUrl", kind: kindString, norm: noTrailingSlash},
 				}},
 			enabledFlag("audit"),
-			// deny is one exemption group name (contract §8); the object is created empty when absent.
+			// deny is one exemption group name (IMMUTA_API.md, Sparse answers); the object is created
+			// empty when absent.
 			{name: "groupPattern", kind: kindObject, create: true, members: []field{
 				{name: "deny", kind: kindString},
 			}},

@@ -73,7 +73,7 @@ func keyOrder(raw []byte) []string {
 	return keys
 }
 
-// parsePayload validates a POST/PUT body (contract §3) and fills in the defaults.
+// parsePayload validates a POST/PUT body (IMMUTA_API.md, Payload) and fills in the defaults.
 func parsePayload(raw []byte) (*payload, *apiError) {
 	obj, order, err := decodeObject(raw)
 	if err != nil {

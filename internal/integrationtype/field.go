@@ -37,7 +37,7 @@ type Field struct {
 	// Fields required only for one authentication type are optional here and
 	// enforced by the type's Variants.
 	Required bool
-	// Default is the contract's default (string, int64, bool, []string, or
+	// Default is Immuta's documented default (string, int64, bool, []string, or
 	// nil for objects whose default is built from their children's defaults).
 	Default any
 	// HasDefault marks an object whose children's defaults form the

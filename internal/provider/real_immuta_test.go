@@ -25,7 +25,7 @@ import (
 )
 
 // Tests of what a real tenant may answer, beyond the echoing emulator
-// (contract §8): the emulator's literal style.
+// (IMMUTA_API.md, Sparse answers): the emulator's literal style.
 
 // An imported auto-bootstrapped integration has no privileged credentials
 // in state (Immuta does not keep them): destroy names every one it needs and

@@ -117,7 +117,7 @@ var (
 )
 
 // validationTests are the tests Immuta reports for an auto-bootstrapped
-// Snowflake integration (the API contract's list, without impersonation),
+// Snowflake integration (IMMUTA_API.md, Validation results; no impersonation),
 // which is what the benchmark creates: the floor's state then has the same
 // size as the provider's, and the ratio measures the provider, not the size
 // of Immuta's answer. The bench checks that both states have the same shape.

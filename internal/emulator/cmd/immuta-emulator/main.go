@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	caOut := fs.String("ca-out", "", "with --tls: write the certificate to trust to this file")
 	seed := fs.String("seed", "", "JSON array of integration payloads to create as enabled at start")
 	answerStyle := fs.String("answer-style", string(emulator.AnswerEcho),
-		"how answers render integrations: echo (everything, secrets redacted) or literal (contract §8)")
+		"how answers render integrations: echo (everything, secrets redacted) or literal (IMMUTA_API.md)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -10,6 +10,7 @@ package examples
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -23,11 +24,8 @@ import (
 	"testing"
 
 	"github.com/immuta/terraform-provider-immuta/internal/provider"
+	"github.com/immuta/terraform-provider-immuta/internal/tfcli"
 )
-
-// providerAddress is the address the built provider is installed under
-// through dev_overrides.
-const providerAddress = "registry.terraform.io/immuta/immuta"
 
 // snippetDirs hold one self-contained example per file (the documentation
 // includes them one at a time, and they may declare the same variables).
@@ -56,7 +54,13 @@ type exampleCase struct {
 
 func TestExamples(t *testing.T) {
 	terraform := terraformPath(t)
-	env := terraformEnv(t, buildProvider(t))
+	// The built provider is installed under the address the CLI resolves
+	// "immuta/immuta" to: OpenTofu's registry host differs from Terraform's.
+	cli, err := tfcli.Identify(context.Background(), terraform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := terraformEnv(t, cli.ProviderAddress(), buildProvider(t))
 
 	t.Run("fmt", func(t *testing.T) {
 		t.Parallel()
@@ -131,7 +135,7 @@ func buildProvider(t *testing.T) string {
 // configuration of their own that installs the built provider through
 // dev_overrides (so neither init nor the network is needed), and nothing
 // from the user's CLI configuration or workspace settings.
-func terraformEnv(t *testing.T, providerDir string) []string {
+func terraformEnv(t *testing.T, providerAddress, providerDir string) []string {
 	t.Helper()
 	cfgDir := t.TempDir()
 	cfg := filepath.Join(cfgDir, "terraform.tfrc")

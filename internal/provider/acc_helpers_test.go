@@ -25,12 +25,15 @@ var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
 	"immuta": serve.Protocol6WithError(New("test")()),
 }
 
-// accPreCheck makes a missing terraform binary a failure, not a skip.
+// accPreCheck makes a missing terraform binary a failure, not a skip, and
+// points the tests at the registry host of the CLI they run (Terraform or
+// OpenTofu).
 func accPreCheck(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Fatal("acceptance tests need TF_ACC=1 (make test sets it)")
 	}
+	testCLI(t)
 }
 
 // answerStyles are the two ways the emulator answers: echoing everything it

@@ -78,11 +78,11 @@ func newTerraformCLI(t *testing.T, providerDir string, extra ...string) *terrafo
 	cliConfig := filepath.Join(dir, "cli.tfrc")
 	rc := fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/immuta/immuta" = %q
+    %q = %q
   }
   direct {}
 }
-`, providerDir)
+`, testCLI(t).ProviderAddress(), providerDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,8 @@
 
 // Command quickstart runs the provider end to end against the embedded
 // Immuta emulator: build, init, apply, show, drift, plan, destroy. It needs
-// only Go and Terraform, and never touches the user's ~/.terraformrc.
+// only Go and Terraform or OpenTofu (the TERRAFORM environment variable names
+// the binary; default terraform), and never touches the user's ~/.terraformrc.
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/tfcli"
 )
 
 const (
@@ -31,23 +33,35 @@ const (
 )
 
 func main() {
-	if err := run(); err != nil {
+	bin := os.Getenv("TERRAFORM")
+	if bin == "" {
+		bin = "terraform"
+	}
+	if err := run(bin); err != nil {
 		fmt.Fprintf(os.Stderr, "\nquickstart failed: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 type demo struct {
+	cli     tfcli.CLI
 	workDir string
 	env     []string
 	srv     *emulator.Server
 }
 
-func run() (err error) {
-	terraform, err := exec.LookPath("terraform")
-	if err != nil {
-		return errors.New("terraform is not on PATH; install Terraform 1.11 or later")
+// run runs the quickstart with bin, the name or path of a Terraform or
+// OpenTofu binary.
+func run(bin string) (err error) {
+	if _, err := exec.LookPath(bin); err != nil {
+		return fmt.Errorf("%s not found; install Terraform 1.11 or later or OpenTofu 1.11 or later, or name it in TERRAFORM", bin)
 	}
+	cli, err := tfcli.Identify(context.Background(), bin)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Using %s\n", cli)
+	tf := cli.Command()
 	repo, err := repoRoot()
 	if err != nil {
 		return err
@@ -60,10 +74,11 @@ func run() (err error) {
 
 	step("Building the provider")
 	// A local filesystem mirror lets `terraform init` install the build
-	// offline, exactly as it would install a release from the registry.
+	// offline, exactly as it would install a release from the registry
+	// (OpenTofu's registry host for OpenTofu).
 	mirror := filepath.Join(tmp, "mirror")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	binary := filepath.Join(mirror, "registry.terraform.io", "immuta", "immuta", demoVersion, platform, "terraform-provider-immuta_v"+demoVersion)
+	binary := filepath.Join(mirror, filepath.FromSlash(cli.ProviderAddress()), demoVersion, platform, "terraform-provider-immuta_v"+demoVersion)
 	build := command(os.Environ(), repo, "go", "build", "-ldflags", "-X main.version="+demoVersion, "-o", binary, ".")
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
@@ -78,11 +93,12 @@ func run() (err error) {
 	fmt.Printf("  emulator listening on %s\n", srv.URL)
 
 	cliConfig := filepath.Join(tmp, "terraform.rc")
-	rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/immuta/immuta\"]\n  }\n}\n", mirror)
+	rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n", mirror, cli.ProviderAddress())
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return err
 	}
 	d := &demo{
+		cli:     cli,
 		workDir: filepath.Join(tmp, "quickstart"),
 		srv:     srv,
 		env: append(os.Environ(),
@@ -102,9 +118,9 @@ func run() (err error) {
 	applied := false
 	defer func() {
 		if applied {
-			step("Cleaning up: terraform destroy")
-			if derr := d.terraform(context.Background(), terraform, "destroy", "-auto-approve", "-no-color"); derr != nil && err == nil {
-				err = fmt.Errorf("terraform destroy: %w", derr)
+			step("Cleaning up: " + tf + " destroy")
+			if derr := d.terraform(context.Background(), "destroy", "-auto-approve", "-no-color"); derr != nil && err == nil {
+				err = fmt.Errorf("%s destroy: %w", tf, derr)
 			}
 			left := len(srv.Emulator.Integrations())
 			fmt.Printf("  integrations left in the emulator: %d\n", left)
@@ -115,13 +131,13 @@ func run() (err error) {
 		step("Stopping the emulator")
 	}()
 
-	step("terraform init (installs the local build from a filesystem mirror; nothing is downloaded)")
-	if err := d.terraform(ctx, terraform, "init", "-no-color", "-input=false"); err != nil {
+	step(tf + " init (installs the local build from a filesystem mirror; nothing is downloaded)")
+	if err := d.terraform(ctx, "init", "-no-color", "-input=false"); err != nil {
 		return err
 	}
-	step("terraform apply")
+	step(tf + " apply")
 	applied = true
-	if err := d.terraform(ctx, terraform, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if err := d.terraform(ctx, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
 		return err
 	}
 
@@ -141,36 +157,37 @@ func run() (err error) {
 		return errors.New("the quickstart configuration created no Snowflake integration")
 	}
 
-	step(fmt.Sprintf("Someone changes the Snowflake integration's warehouse in Immuta, behind Terraform's back (id %s)", snowflakeID))
+	step(fmt.Sprintf("Someone changes the Snowflake integration's warehouse in Immuta, behind %s's back (id %s)", cli.Product, snowflakeID))
 	if err := srv.Emulator.PatchConfig(snowflakeID, map[string]any{"warehouse": "CHANGED_BY_HAND"}); err != nil {
 		return err
 	}
 
-	step("terraform plan -detailed-exitcode catches the drift (exit code 2 = changes)")
-	err = d.terraform(ctx, terraform, "plan", "-detailed-exitcode", "-no-color", "-input=false")
+	step(tf + " plan -detailed-exitcode catches the drift (exit code 2 = changes)")
+	err = d.terraform(ctx, "plan", "-detailed-exitcode", "-no-color", "-input=false")
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit) && exit.ExitCode() == 2:
-		fmt.Println("  -> exit code 2: drift detected. `terraform apply` would put the warehouse back.")
+		fmt.Printf("  -> exit code 2: drift detected. `%s apply` would put the warehouse back.\n", tf)
 	case err == nil:
 		return errors.New("plan found no drift, but the warehouse was changed")
 	default:
 		return err
 	}
-	step("terraform apply restores the declared configuration")
-	if err := d.terraform(ctx, terraform, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	step(tf + " apply restores the declared configuration")
+	if err := d.terraform(ctx, "apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
 		return err
 	}
-	if err := d.terraform(ctx, terraform, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil {
+	if err := d.terraform(ctx, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil {
 		return fmt.Errorf("plan after apply is not empty: %w", err)
 	}
 	fmt.Println("  -> exit code 0: Immuta matches the configuration again.")
 	return nil
 }
 
-func (d *demo) terraform(ctx context.Context, bin string, args ...string) error {
-	fmt.Printf("  $ terraform %s\n", strings.Join(args, " "))
-	cmd := command(d.env, d.workDir, bin, args...)
+// terraform runs the CLI (Terraform or OpenTofu) in the working directory.
+func (d *demo) terraform(ctx context.Context, args ...string) error {
+	fmt.Printf("  $ %s %s\n", d.cli.Command(), strings.Join(args, " "))
+	cmd := command(d.env, d.workDir, d.cli.Path, args...)
 	cmd.Stdout = indent{os.Stdout}
 	cmd.Stderr = indent{os.Stderr}
 	if err := cmd.Start(); err != nil {
@@ -182,7 +199,7 @@ func (d *demo) terraform(ctx context.Context, bin string, args ...string) error 
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		// Terraform stops gracefully on SIGINT and keeps its state consistent.
+		// Terraform and OpenTofu stop gracefully on SIGINT and keep the state consistent.
 		_ = cmd.Process.Signal(os.Interrupt)
 		if err := <-done; err != nil {
 			return fmt.Errorf("interrupted: %w", err)

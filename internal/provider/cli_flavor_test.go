@@ -1,0 +1,54 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/immuta/terraform-provider-immuta/internal/tfcli"
+)
+
+var (
+	testCLIs     sync.Map // binary path -> tfcli.CLI
+	testHostOnce sync.Once
+)
+
+// testCLI is the Terraform or OpenTofu binary the acceptance tests drive
+// (TF_ACC_TERRAFORM_PATH, else terraform on PATH). The first call points
+// terraform-plugin-testing at that CLI's registry host: it reattaches the
+// in-process provider as registry.terraform.io/hashicorp/immuta unless told
+// another host, and OpenTofu looks for "immuta" on registry.opentofu.org.
+func testCLI(t *testing.T) tfcli.CLI {
+	t.Helper()
+	path := terraformBinary(t)
+	v, ok := testCLIs.Load(path)
+	if !ok {
+		cli, err := tfcli.Identify(context.Background(), path)
+		if err != nil {
+			t.Fatalf("identifying the CLI the acceptance tests run: %v", err)
+		}
+		v, _ = testCLIs.LoadOrStore(path, cli)
+	}
+	cli := v.(tfcli.CLI)
+	testHostOnce.Do(func() {
+		if os.Getenv(resource.EnvTfAccProviderHost) == "" {
+			// For the whole process, not one test: t.Setenv would undo it
+			// when this test ends, and refuses parallel tests.
+			_ = os.Setenv(resource.EnvTfAccProviderHost, cli.RegistryHost()) //nolint:usetesting // see above
+		}
+	})
+	// A host the CLI does not use would fail every test with an obscure
+	// "provider not found", and a run meant for OpenTofu (make test-tofu
+	// sets registry.opentofu.org) must not pass on Terraform.
+	if host := os.Getenv(resource.EnvTfAccProviderHost); host != cli.RegistryHost() {
+		t.Fatalf("%s=%s, but the acceptance tests run %s, which installs providers from %s",
+			resource.EnvTfAccProviderHost, host, cli, cli.RegistryHost())
+	}
+	return cli
+}

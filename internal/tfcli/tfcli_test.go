@@ -1,0 +1,79 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package tfcli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseVersion(t *testing.T) {
+	for _, tc := range []struct {
+		out, product, version string
+	}{
+		{"Terraform v1.11.4\non linux_amd64\n", "Terraform", "1.11.4"},
+		{"Terraform v1.14.0-rc1\non linux_amd64\n", "Terraform", "1.14.0-rc1"},
+		{"OpenTofu v1.11.5\non linux_amd64\n+ provider registry.opentofu.org/immuta/immuta v0.1.0\n", "OpenTofu", "1.11.5"},
+		{"\nOpenTofu v1.12.0-dev\n", "OpenTofu", "1.12.0-dev"},
+	} {
+		product, version, err := ParseVersion(tc.out)
+		if err != nil || product != tc.product || version != tc.version {
+			t.Errorf("ParseVersion(%q) = %q, %q, %v; want %q, %q", tc.out, product, version, err, tc.product, tc.version)
+		}
+	}
+	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4"} {
+		if p, v, err := ParseVersion(out); err == nil {
+			t.Errorf("ParseVersion(%q) = %q, %q; want an error", out, p, v)
+		}
+	}
+}
+
+func TestRegistryHostAndCommand(t *testing.T) {
+	tf := CLI{Product: "Terraform", Version: "1.11.4"}
+	tofu := CLI{Product: "OpenTofu", Version: "1.11.5"}
+	if tf.ProviderAddress() != "registry.terraform.io/immuta/immuta" || tf.Command() != "terraform" || tf.OpenTofu() {
+		t.Errorf("Terraform: %s, %s, %v", tf.ProviderAddress(), tf.Command(), tf.OpenTofu())
+	}
+	if tofu.ProviderAddress() != "registry.opentofu.org/immuta/immuta" || tofu.Command() != "tofu" || !tofu.OpenTofu() {
+		t.Errorf("OpenTofu: %s, %s, %v", tofu.ProviderAddress(), tofu.Command(), tofu.OpenTofu())
+	}
+}
+
+// fakeCLI writes a shell script that stands in for a CLI.
+func fakeCLI(t *testing.T, script string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "cli")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestIdentify(t *testing.T) {
+	// The version is only printed with the release check off: Terraform
+	// would otherwise ask HashiCorp for the latest release.
+	tofu := fakeCLI(t, `[ "$1" = version ] && [ "$CHECKPOINT_DISABLE" = 1 ] && printf 'OpenTofu v1.11.5\non linux_amd64\n'`)
+	cli, err := Identify(context.Background(), tofu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cli.Path != tofu || !cli.OpenTofu() || cli.Version != "1.11.5" || cli.RegistryHost() != OpenTofuRegistry {
+		t.Errorf("Identify = %+v", cli)
+	}
+
+	failing := fakeCLI(t, `echo "broken install" >&2; exit 3`)
+	if _, err := Identify(context.Background(), failing); err == nil || !strings.Contains(err.Error(), "broken install") {
+		t.Errorf("a failing CLI: err = %v, want its stderr", err)
+	}
+	other := fakeCLI(t, `echo "Pulumi v3.0.0"`)
+	if _, err := Identify(context.Background(), other); err == nil || !strings.Contains(err.Error(), "neither Terraform nor OpenTofu") {
+		t.Errorf("another program: err = %v", err)
+	}
+	if _, err := Identify(context.Background(), filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("a missing binary: no error")
+	}
+}

@@ -3,21 +3,62 @@
 
 // Package serve serves a terraform-plugin-framework provider over protocol
 // 6, as providerserver does, without the framework's per-request memory
-// retention.
+// retention, and without logs that Terraform would throw away.
 //
-// The framework keeps the cancel function of every request's context until
-// the provider is stopped (proto6server.registerContext in v1.19.0), and
-// with it the request's whole chain of parent contexts: the loggers and
-// their options that terraform-plugin-go attaches, some 20 kB per request.
-// Terraform sends about four requests per resource in a plan, so a plan of
-// 1000 resources kept some 80 MB alive until the process exited (see
-// BENCHMARKS.md). Here each per-resource request runs under a context that
-// forgets its parent once the request is answered, so what the framework
-// keeps is a few hundred bytes per request.
+// Each per-resource request runs under a context that forgets its parent
+// once the request is answered, so what the framework keeps (below) is a
+// few hundred bytes per request instead of the request's whole context.
+// Protocol6 refuses to serve a framework server it cannot wrap: it panics,
+// so that every test fails, rather than bring the retention back unseen.
+// TestFrameworkRetainsRequestContexts fails the day the framework stops
+// retaining; this package can then go back to providerserver.NewProtocol6
+// and tf6server.Serve.
+//
+// # Upstream report
+//
+// To file at https://github.com/hashicorp/terraform-plugin-framework/issues:
+//
+// Title: proto6server keeps every request's context until StopProvider.
+//
+// Module version: github.com/hashicorp/terraform-plugin-framework v1.19.0
+// (proto5server has the same code).
+//
+// What retains what: every RPC handler of internal/proto6server (for
+// example ReadResource in server_readresource.go) starts with
+// ctx = s.registerContext(ctx). registerContext (serve.go) calls
+// context.WithCancel(in) and appends the cancel function to
+// Server.contextCancels, a slice that only cancelRegisteredContexts, called
+// by StopProvider, empties. Each cancel function holds its *cancelCtx, and
+// the cancelCtx holds its parent: the RPC's context, with everything
+// terraform-plugin-go's tf6server attached to it (the SDK and provider
+// hclog loggers, their LoggerOpts and fields, the request ID), some 20 kB a
+// request. Terraform sends StopProvider only when interrupted, so in a
+// normal run nothing is released until the process exits.
+//
+// How to reproduce: serve any provider with providerserver.NewProtocol6,
+// send it ReadResource (or PlanResourceChange, ValidateResourceConfig,
+// ReadDataSource) requests whose contexts carry a large value, cancel each
+// context after its answer (as gRPC does), run the garbage collector, and
+// check with weak.Pointer that the values are still reachable
+// (requestsRetain in serve_test.go does exactly this). In practice:
+// terraform plan of 1000 resources, about four requests each, leaves the
+// provider some 80 MB larger, growing linearly with the number of
+// resources (this repository's benchmark: a peak of 193 MB, 40 MB once
+// the contexts were released; see BENCHMARKS.md).
+//
+// Expected: once an RPC has returned, nothing of its context stays
+// reachable from the Server; StopProvider still cancels the requests in
+// flight (for example, registerContext returns a function that removes the
+// entry, deferred by each handler, or the handler derives its context with
+// context.AfterFunc from one server-wide stop context).
+//
+// Actual: Server.contextCancels grows by one entry per request and keeps
+// every request's context chain alive until StopProvider.
 package serve
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -57,6 +98,14 @@ func LogName(address string) string {
 // formats a few dozen JSON lines that Terraform parses and throws away
 // (a sixth of the provider's CPU time in a plan of 1000, BENCHMARKS.md).
 // A level the user set for the SDK or the provider wins.
+//
+// The environment is the only way in: terraform-plugin-go v0.31.0 builds
+// both root loggers anew for every request (tf6server's loggingContext,
+// internal/logging.InitContext) and takes their levels from TF_LOG_SDK and
+// TF_LOG_PROVIDER_<name> alone; no ServeOpt sets a level. Turning loggers off
+// in the wrapper's context would leave tf6server's own lines around each
+// request, and tf6server's WithLoggingSink is meant for tests. The variables
+// are set once, before serving, in this process only (it starts no other).
 func quietUnlessTerraformShowsLogs(getenv func(string) string, setenv func(string, string) error, logName string) {
 	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
 		return
@@ -69,20 +118,33 @@ func quietUnlessTerraformShowsLogs(getenv func(string) string, setenv func(strin
 }
 
 // Protocol6 is providerserver.NewProtocol6(p)() with the per-resource
-// requests run under releasable contexts.
+// requests run under releasable contexts. It panics if the framework's
+// server cannot be wrapped (see wrap).
 func Protocol6(p provider.Provider) tfprotov6.ProviderServer {
-	inner := providerserver.NewProtocol6(p)()
-	fw, ok := inner.(frameworkServer)
-	if !ok {
-		return inner // a framework that serves less than today's: serve it as it is
+	srv, err := wrap(providerserver.NewProtocol6(p)())
+	if err != nil {
+		panic(err)
 	}
-	return server{fw}
+	return srv
 }
 
 // Protocol6WithError is Protocol6 in the shape terraform-plugin-testing's
-// ProtoV6ProviderFactories want.
+// ProtoV6ProviderFactories want; it returns wrap's error instead of
+// panicking.
 func Protocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer, error) {
-	return func() (tfprotov6.ProviderServer, error) { return Protocol6(p), nil }
+	return func() (tfprotov6.ProviderServer, error) { return wrap(providerserver.NewProtocol6(p)()) }
+}
+
+// wrap puts server around the framework's server. A server that lacks one
+// of frameworkServer's calls is an error, never served as it is: unwrapped,
+// it would keep every request's context again, and nothing would say so.
+func wrap(inner tfprotov6.ProviderServer) (tfprotov6.ProviderServer, error) {
+	fw, ok := inner.(frameworkServer)
+	if !ok {
+		return nil, fmt.Errorf("serve: the framework's server (%T) lacks a call that frameworkServer names: "+
+			"make frameworkServer what the framework implements", inner)
+	}
+	return server{fw}, nil
 }
 
 // frameworkServer is what the framework's protocol 6 server implements: the

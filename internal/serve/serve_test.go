@@ -5,7 +5,9 @@ package serve
 
 import (
 	"context"
+	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 	"weak"
@@ -109,20 +111,56 @@ func TestProtocol6ReleasesRequestContexts(t *testing.T) {
 	}
 }
 
-func TestProtocol6KeepsTheOptionalCalls(t *testing.T) {
-	srv := Protocol6(emptyProvider{})
-	if _, ok := srv.(server); !ok {
-		t.Fatalf("Protocol6 served the framework's server unwrapped (%T)", srv)
+func TestProtocol6WrapsTheFrameworkServer(t *testing.T) {
+	viaTesting, err := Protocol6WithError(emptyProvider{})()
+	if err != nil {
+		t.Fatal(err)
 	}
-	// tf6server offers these calls only to servers that implement them.
-	if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
-		t.Error("list resources are lost")
+	for name, srv := range map[string]tfprotov6.ProviderServer{"Protocol6": Protocol6(emptyProvider{}), "Protocol6WithError": viaTesting} {
+		if _, ok := srv.(server); !ok {
+			t.Fatalf("%s served the framework's server unwrapped (%T)", name, srv)
+		}
+		// tf6server offers these calls only to servers that implement them.
+		if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
+			t.Errorf("%s: list resources are lost", name)
+		}
+		if _, ok := srv.(tfprotov6.ActionServer); !ok {
+			t.Errorf("%s: actions are lost", name)
+		}
+		if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
+			t.Errorf("%s: state stores are lost", name)
+		}
 	}
-	if _, ok := srv.(tfprotov6.ActionServer); !ok {
-		t.Error("actions are lost")
+}
+
+// TestTheWrapperOffersEveryCall fails when a new framework's server has a
+// call that the wrapper does not offer (a new optional interface that
+// frameworkServer does not name yet): tf6server would not find it.
+func TestTheWrapperOffersEveryCall(t *testing.T) {
+	inner := reflect.TypeOf(providerserver.NewProtocol6(emptyProvider{})())
+	outer := reflect.TypeOf(Protocol6(emptyProvider{}))
+	for i := range inner.NumMethod() {
+		if name := inner.Method(i).Name; !isMethodOf(outer, name) {
+			t.Errorf("the framework's server has %s, the wrapper does not: add its interface to frameworkServer", name)
+		}
 	}
-	if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
-		t.Error("state stores are lost")
+}
+
+func isMethodOf(t reflect.Type, name string) bool {
+	_, ok := t.MethodByName(name)
+	return ok
+}
+
+// lesserServer is a framework server with only the required calls.
+type lesserServer struct{ tfprotov6.ProviderServer }
+
+func TestWrapRefusesWhatItCannotWrap(t *testing.T) {
+	srv, err := wrap(lesserServer{providerserver.NewProtocol6(emptyProvider{})()})
+	if err == nil || srv != nil {
+		t.Fatalf("wrap(a server without the optional calls) = %T, %v; want no server and an error", srv, err)
+	}
+	if !strings.Contains(err.Error(), "frameworkServer") {
+		t.Errorf("the error does not say what to update: %v", err)
 	}
 }
 

@@ -30,14 +30,21 @@ func (c *Client) ListIntegrations(ctx context.Context) ([]Integration, error) {
 // CheckAccess makes one cheap authenticated request, so that a wrong url or
 // API key is reported once, when the provider is configured, rather than
 // once per resource (or, in a plan of creates only, not at all). It asks for
-// integration 0, which Immuta never has: any answer in Immuta's own error
-// envelope other than 401 and 403 proves that the url reaches Immuta's API
-// and that the key is accepted.
+// integration 0, which Immuta never has: its own not-found answer (or any
+// other answer in its error envelope but 401, 403 and 404) proves that the
+// url reaches Immuta's Integrations API and that the key is accepted. A 404
+// of another kind is a url with a wrong path.
 func (c *Client) CheckAccess(ctx context.Context) error {
 	_, err := c.GetIntegration(ctx, "0")
 	var apiErr *APIError
-	if err == nil || (errors.As(err, &apiErr) && apiErr.FromImmuta &&
-		apiErr.StatusCode != http.StatusUnauthorized && apiErr.StatusCode != http.StatusForbidden) {
+	switch {
+	case err == nil || IsNotFound(err):
+		return nil
+	case errors.As(err, &apiErr) && apiErr.FromImmuta:
+		switch apiErr.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+			return err
+		}
 		return nil
 	}
 	return err

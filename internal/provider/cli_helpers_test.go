@@ -116,7 +116,7 @@ func (c *terraformCLI) write(config string) {
 func (c *terraformCLI) run(ctx context.Context, args ...string) (string, error) {
 	c.t.Helper()
 	words := 1 // the command, and the subcommand of "state"
-	if args[0] == "state" {
+	if args[0] == "state" || args[0] == "providers" {
 		words = 2
 	}
 	full := append(append([]string{}, args[:words]...), "-no-color")

@@ -80,6 +80,11 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 			status, err = r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
 		}
 	}
+	if err != nil && interrupted(ctx) {
+		resp.Diagnostics.Append(interruptedWait(name, "create")...)
+		r.recordFailure(ctx, &resp.State, err)
+		return
+	}
 	if err != nil {
 		if confirmed, ok := r.confirmHealthy(ctx, created.ID, err); ok {
 			tflog.Info(ctx, "the wait for the create failed, but Immuta reports the integration healthy", map[string]any{"id": created.ID, "error": err.Error()})
@@ -136,6 +141,9 @@ func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationt
 	host := hostOf(t, payload)
 	for attempt := 1; ; attempt++ {
 		created, err := r.client.CreateIntegration(ctx, payload)
+		if err != nil && interrupted(ctx) {
+			return nil, r.interruptedCreateRequest(ctx, t, host, name)
+		}
 		if err == nil {
 			if created == nil || created.ID == "" {
 				// Some gateways answer 201/204 without a body: find what was made.
@@ -311,15 +319,23 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	err := r.whenIdle(ctx, id, func() error {
+	_, err := r.whenIdle(ctx, id, func() error {
 		_, err := r.client.UpdateIntegration(ctx, id, payload)
 		return err
 	})
+	if err != nil && interrupted(ctx) {
+		resp.Diagnostics.Append(interruptedWait(name, "update request")...)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err)...)
 		return
 	}
 	status, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.HealthyStatuses()})
+	if err != nil && interrupted(ctx) {
+		resp.Diagnostics.Append(interruptedWait(name, "update")...)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "update", err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
@@ -377,18 +393,34 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 			ctx = client.WithSecrets(ctx, t.SecretAPIValues(creds)...)
 		}
 	}
-	err := r.whenIdle(ctx, id, func() error {
+	waited, err := r.whenIdle(ctx, id, func() error {
 		_, err := r.client.DeleteIntegration(ctx, id, body)
 		return err
 	})
+	if waited == client.StatusCreating {
+		// A tainted integration whose create an earlier apply left running
+		// (interrupted, or out of time): Terraform shows no progress of its
+		// own, so say afterwards what the wait was.
+		resp.Diagnostics.AddWarning("Waited for Immuta's earlier create",
+			fmt.Sprintf("Immuta was still creating %s, the create an earlier apply started and did not see finish (interrupted, or out of time), "+
+				"when Terraform came to delete it: the provider waited for that create to finish before deleting it.", name))
+	}
 	if client.IsNotFound(err) {
 		return // already gone: that is what delete wants
+	}
+	if err != nil && interrupted(ctx) {
+		resp.Diagnostics.Append(interruptedWait(name, "delete request")...)
+		return
 	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostics(t, name, "delete", err)...)
 		return
 	}
-	if _, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{UntilGone: true}); err != nil {
+	_, err = r.client.WaitForStatus(ctx, id, client.WaitOptions{UntilGone: true})
+	switch {
+	case err != nil && interrupted(ctx):
+		resp.Diagnostics.Append(interruptedWait(name, "delete")...)
+	case err != nil:
 		resp.Diagnostics.Append(waitDiagnostics(t, name, "delete", err, timeout)...)
 	}
 }
@@ -420,13 +452,17 @@ func (r *integrationResource) confirmHealthy(ctx context.Context, id string, wai
 // it settles and tries again, within ctx's deadline. A 409 while the status
 // already says idle backs off exponentially (250 ms doubling to 10 s), so a
 // server that contradicts itself gets a few requests, then one every 10 s.
-func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) error {
+// waited is the first busy status it waited through ("" if none).
+func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) (waited string, _ error) {
 	contradicted := 0 // 409s in a row while the status already said idle
 	for {
 		err := call()
 		state, busy := client.BusyState(err)
 		if !busy {
-			return err
+			return waited, err
+		}
+		if waited == "" {
+			waited = state
 		}
 		tflog.Info(ctx, "integration is busy; waiting for it to settle before trying again", map[string]any{"id": id, "status": state})
 		waitStart := time.Now()
@@ -434,9 +470,9 @@ func (r *integrationResource) whenIdle(ctx context.Context, id string, call func
 			var failed *client.OperationFailedError
 			if !errors.As(werr, &failed) {
 				if ctx.Err() != nil {
-					return busyTimeoutError{state: state, err: werr}
+					return waited, busyTimeoutError{state: state, err: werr}
 				}
-				return werr
+				return waited, werr
 			}
 		}
 		if time.Since(waitStart) >= time.Second {
@@ -448,7 +484,7 @@ func (r *integrationResource) whenIdle(ctx context.Context, id string, call func
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return busyTimeoutError{state: state, err: ctx.Err()}
+			return waited, busyTimeoutError{state: state, err: ctx.Err()}
 		case <-timer.C:
 		}
 	}

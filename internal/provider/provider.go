@@ -204,7 +204,7 @@ func accessCheckDiagnostics(baseURL string, err error) diag.Diagnostics {
 			fmt.Sprintf("Checking the provider's settings against %s: %s.\n\n%s Check the provider's url (or %s): its scheme (https:// for a tenant; "+
 				"\"server gave HTTP response to HTTPS client\" means the server speaks plain http), host name and port, and that this machine "+
 				"can reach it (VPN, proxy, firewall).", baseURL, err, nothing, envURL))
-	case (errors.As(err, &apiErr) && !apiErr.FromImmuta) || errors.As(err, &decodeErr):
+	case client.IsForeignNotFound(err) || (errors.As(err, &apiErr) && !apiErr.FromImmuta) || errors.As(err, &decodeErr):
 		diags.AddAttributeError(path.Root("url"), "The url does not lead to Immuta's API",
 			fmt.Sprintf("Checking the provider's settings: %s.\n\nThe answer is not Immuta's API: %s The provider's url (or %s) must be the "+
 				"tenant's root URL without a path, such as https://acme.hosted.immutacloud.com; check it, and any proxy in between.", err, nothing, envURL))

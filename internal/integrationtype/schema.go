@@ -51,7 +51,7 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
-				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 and later): never stored in state. "+
+				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform or OpenTofu 1.11 and later): never stored in state. "+
 					"Requires `%s`. %s", f.Name, f.WriteOnlyVersionName(), WriteOnlyRule(f)),
 				// The conflict with the stored attribute is reported once, on that
 				// attribute; the version is required, or rotation would be impossible.

@@ -40,7 +40,7 @@ func deleteCredentialsSchema() schema.MapAttribute {
 			"Immuta does not keep the credentials an auto-bootstrapped Snowflake, Redshift or Azure Synapse integration was set up with, " +
 			"and needs them again to remove it (on destroy, on removal from the configuration and on replacement). " +
 			"Whatever the resource's state lacks (a write-only secret, which is never stored; every credential of an imported integration) " +
-			"is taken from here, so set it from an ephemeral source (an `ephemeral` variable or resource, Terraform 1.10 and later): " +
+			"is taken from here, so set it from an ephemeral source (an `ephemeral` variable or resource: Terraform 1.10, OpenTofu 1.11 and later): " +
 			"it is then never written to state or plan files. Each value is a map from the attribute's name in the type block " +
 			"(`" + strings.Join(integrationtype.AllDeleteCredentialPaths(), "`, `") + "`) to its value, such as " +
 			"`{ \"acme.snowflakecomputing.com\" = { password = var.snowflake_setup_password } }`. " +

@@ -166,6 +166,7 @@ func blockValues(fields []Field, config map[string]any, prior map[string]attr.Va
 		}
 		values[f.Name] = v
 	}
+	keepOutOfState(fields, values)
 	return values, nil
 }
 

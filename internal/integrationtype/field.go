@@ -72,6 +72,10 @@ type Field struct {
 	// Local fields live only in Terraform: never sent to the API nor read
 	// from it (triggers such as Trino's rotate_api_key).
 	Local bool
+	// StoreSwitch names a Local Bool sibling that keeps this field (read
+	// from Immuta) out of state when set to false: Trino's api_key, which an
+	// ephemeral resource can read at run time instead.
+	StoreSwitch string
 
 	StringValidators []validator.String
 	Int64Validators  []validator.Int64

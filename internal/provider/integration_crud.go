@@ -27,6 +27,7 @@ import (
 const lostAnswerAttempts = 3
 
 func (r *integrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -218,6 +219,7 @@ func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype
 }
 
 func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -280,6 +282,7 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *integrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}

@@ -305,12 +305,12 @@ func ParseImportID(raw string) (string, error) {
 }
 
 func (r *integrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := ParseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+	id, ok := importID(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	tflog.Debug(ctx, "importing Immuta integration", map[string]any{"id": id})
 }
 

@@ -1,0 +1,95 @@
+// Copyright (c) The terraform-provider-immuta authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+)
+
+// importByIdentity is an import block that names the integration by its
+// identity (Terraform 1.12 and later), and the resource it imports into.
+func importByIdentity(name, id, body string) string {
+	return fmt.Sprintf(`
+import {
+  to = immuta_integration.%s
+  identity = {
+    id = %q
+  }
+}
+`, name, id) + resourceBlock(name, body)
+}
+
+func resourceBlock(name, body string) string {
+	return fmt.Sprintf("\nresource \"immuta_integration\" %q {\n%s\n}\n", name, body)
+}
+
+// The seeded Snowflake integration as a configuration: what Immuta holds,
+// but the password, which Immuta never returns.
+const seededSnowflakeBody = `
+  snowflake = {
+    host                = "` + sfHost + `"
+    warehouse           = "COMPUTE_WH"
+    database            = "IMMUTA_DB"
+    role                = "ACCOUNTADMIN"
+    authentication_type = "userPassword"
+    username            = "IMMUTA_SYSTEM"
+  }`
+
+func TestAccNewerTerraform_importByIdentity(t *testing.T) {
+	useLatestTerraform(t)
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	id := seedSnowflake(t, srv, false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.RequireAbove(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{ // adopting by identity: an import, nothing else, and the identity in state
+				Config: providerConfig(srv) + importByIdentity("test", id, seededSnowflakeBody),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(resourceAddress, map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}),
+					statecheck.ExpectIdentityValueMatchesState(resourceAddress, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("port"), knownvalue.Int64Exact(443)),
+				},
+			},
+			{ // the identity in state imports the same integration again
+				Config:          providerConfig(srv) + resourceBlock("test", seededSnowflakeBody),
+				ResourceName:    resourceAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{ // a string ID keeps working, next to identities
+				Config:          providerConfig(srv) + resourceBlock("test", seededSnowflakeBody),
+				ResourceName:    resourceAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   id,
+			},
+			{
+				Config:      providerConfig(srv) + importByIdentity("other", "seven", `  trino = {}`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*numeric Immuta ID, such as 7`),
+			},
+			{
+				Config:      providerConfig(srv) + importByIdentity("other", "999", `  trino = {}`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}

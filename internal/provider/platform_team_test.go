@@ -270,3 +270,44 @@ func loggedCallsPrefix(srv *emulator.Server, method, prefix string) []emulator.L
 	}
 	return out
 }
+
+// TestAccValidationDiagnostics_asDocumented: a failed check at create is an
+// error named after the test, with Immuta's message, on the resource; a
+// failure of Immuta's periodic re-validation is a warning that says so.
+func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
+	accPreCheck(t)
+	t.Parallel()
+	providerDir := buildProvider(t)
+	srv := startEmulator(t)
+	tf := newTerraformCLI(t, providerDir)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "checks.snowflakecomputing.com"))
+
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
+		Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
+	}})
+	out, err := tf.run(ctx, "apply", "-auto-approve")
+	for _, want := range []string{"Error: " + connectionTest, connectionMessage, "with immuta_integration.sf"} {
+		if err == nil || !strings.Contains(flat(out), want) {
+			t.Errorf("a failed check at create: %v, want %q:\n%s", err, want, out)
+		}
+	}
+
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := srv.Emulator.Integrations()[0].ID
+	if err := srv.Emulator.ForceStatus(id, emulator.ForcedStatus{Status: "recurringValidationError",
+		Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse COMPUTE_WH was dropped.")}}); err != nil {
+		t.Fatal(err)
+	}
+	out = tf.mustRun(ctx, "plan")
+	for _, want := range []string{
+		"Warning: Immuta's periodic re-validation failed: " + warehouseTest,
+		"Warehouse COMPUTE_WH was dropped.", "The integration stays installed", "No changes",
+	} {
+		if !strings.Contains(flat(out), want) {
+			t.Errorf("a failed re-validation: want %q:\n%s", want, out)
+		}
+	}
+	tf.mustRun(ctx, "destroy", "-auto-approve")
+}

@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/immuta/terraform-provider-immuta/internal/benchmark"
+	"github.com/immuta/terraform-provider-immuta/tools/benchmark"
 )
 
 func TestParseSteps(t *testing.T) {

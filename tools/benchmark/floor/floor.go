@@ -7,7 +7,7 @@
 // computed values from the plan, Read returns the state, Update copies the
 // plan and Delete does nothing. Running the same Terraform configuration
 // against it measures what Terraform and the plugin framework cost by
-// themselves. Its command is ../floorprovider.
+// themselves. Its command is ../cmd/floorprovider.
 package floor
 
 import (
@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
@@ -57,6 +58,8 @@ func (floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 		"insecure":        pschema.BoolAttribute{Optional: true},
 		"request_timeout": pschema.StringAttribute{Optional: true},
 		"max_retries":     pschema.Int64Attribute{Optional: true},
+		"delete_credentials": pschema.MapAttribute{Optional: true, Sensitive: true,
+			ElementType: types.MapType{ElemType: types.StringType}},
 	}}
 }
 

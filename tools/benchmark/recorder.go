@@ -4,7 +4,7 @@
 // Package benchmark measures the provider against Terraform's own floor: it
 // drives the real terraform binary against the in-process emulator, and the
 // same configuration against a provider that makes no API call
-// (./floorprovider). This package holds the measuring instruments (a request
+// (./cmd/floorprovider). This package holds the measuring instruments (a request
 // recorder in front of the emulator, a /proc watcher for the provider's
 // memory, the wait analysis) and the report; cmd/bench runs it all.
 package benchmark
@@ -31,15 +31,17 @@ const (
 	KindGetOne                // GET /integrations/{id}
 	KindGetStatus             // GET /integrations/{id}/status
 	KindGetList               // GET /integrations
+	KindCheck                 // GET /integrations/0: the provider's check of url and api_key at configure
 	KindOther                 // anything else
 	numKinds
 )
 
 // Kinds lists every kind in report order.
-var Kinds = []Kind{KindPost, KindPut, KindDelete, KindGetOne, KindGetStatus, KindGetList, KindOther}
+var Kinds = []Kind{KindPost, KindPut, KindDelete, KindGetOne, KindGetStatus, KindGetList, KindCheck, KindOther}
 
 var kindNames = [numKinds]string{
-	"POST", "PUT", "DELETE", "GET /integrations/{id}", "GET /integrations/{id}/status", "GET /integrations", "other",
+	"POST", "PUT", "DELETE", "GET /integrations/{id}", "GET /integrations/{id}/status", "GET /integrations",
+	"GET /integrations/0 (configure)", "other",
 }
 
 func (k Kind) String() string {
@@ -60,6 +62,8 @@ func KindOf(method, path string) Kind {
 		return KindGetList
 	case len(seg) == 1 && method == http.MethodPost:
 		return KindPost
+	case len(seg) == 2 && seg[1] == "0" && method == http.MethodGet:
+		return KindCheck // Immuta has no integration 0
 	case len(seg) == 2 && seg[1] != "scripts" && method == http.MethodGet:
 		return KindGetOne
 	case len(seg) == 2 && method == http.MethodPut:
@@ -76,7 +80,7 @@ func KindOf(method, path string) Kind {
 type Counts struct {
 	ByKind [numKinds]int64
 	// Non2xx counts the answers outside 2xx (the 404 that ends a delete's
-	// wait among them).
+	// wait among them), but for the configure checks' 404s.
 	Non2xx int64
 	// Conns counts the TCP connections the clients opened.
 	Conns int64
@@ -171,7 +175,7 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	end := time.Now()
 
 	r.counts[kind].Add(1)
-	if sw.code < 200 || sw.code > 299 {
+	if (sw.code < 200 || sw.code > 299) && kind != KindCheck {
 		r.non2xx.Add(1)
 	}
 	if !keep {

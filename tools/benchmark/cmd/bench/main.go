@@ -2,22 +2,24 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Command bench measures the provider against Terraform's own floor. It
-// builds the provider and the floor provider (internal/benchmark/floorprovider,
-// same schema, no API calls), starts the Immuta emulator in process behind a
+// builds the provider and the floor provider (../floorprovider, same schema,
+// no API calls), starts the Immuta emulator in process behind a
 // request recorder, and runs the real terraform binary through apply, plan,
 // an in-place update and destroy of N integrations with each provider. It
 // then runs single integrations through slow transitions to see how soon
 // the provider notices their end. The report is Markdown on stdout.
 //
-//	go run ./internal/benchmark/cmd/bench -n 100,300,1000 -waits 1s,10s,60s
+//	make bench    # from the repository's root, or, in tools/benchmark:
+//	go run ./cmd/bench -n 100,300,1000 -waits 1s,10s,60s
 //
 // It needs Go and Terraform (>= 1.11) on PATH and never touches
 // ~/.terraformrc: terraform runs with its own CLI configuration in a
-// temporary directory.
+// temporary directory. To try a patched dependency, point GOWORK at a
+// go.work that uses both modules (. and tools/benchmark) and replaces it:
+// both builds go through the go command, which reads GOWORK.
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -35,8 +37,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/immuta/terraform-provider-immuta/internal/benchmark"
+	"github.com/prometheus/procfs"
+
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/tools/benchmark"
 )
 
 const apiKey = "bench-api-key"
@@ -50,7 +54,6 @@ type options struct {
 	terraform   string
 	keep        bool
 	pprof       string
-	modfile     string
 	steps       []benchmark.Step
 }
 
@@ -65,7 +68,6 @@ func main() {
 	flag.StringVar(&o.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, states)")
 	flag.StringVar(&steps, "steps", "apply,plan,update,destroy", "the steps to run, in this order (apply first and destroy last, so that each size starts and ends empty)")
-	flag.StringVar(&o.modfile, "modfile", "", "build both providers with this go.mod (go build -modfile), e.g. one with a replace directive to try a patched dependency")
 	flag.StringVar(&o.pprof, "pprof", "", "run profiled builds (cmd/profiledprovider) that write CPU and heap profiles to this directory; their times are not the benchmark's")
 	flag.Parse()
 
@@ -151,7 +153,11 @@ func run(ctx context.Context, o options) error {
 			return errors.New("terraform is not on PATH; install Terraform 1.11 or later, or pass -terraform")
 		}
 	}
-	repo, err := repoRoot()
+	provider, err := moduleDir("github.com/immuta/terraform-provider-immuta")
+	if err != nil {
+		return err
+	}
+	tools, err := moduleDir("")
 	if err != nil {
 		return err
 	}
@@ -169,23 +175,25 @@ func run(ctx context.Context, o options) error {
 		binary: filepath.Join(tmp, "provider", benchmark.ProviderBinary),
 		floor:  filepath.Join(tmp, "floor", benchmark.FloorBinary)}
 	logf("building the provider and the floor provider")
-	builds := [][]string{{"-o", b.binary, "."}, {"-o", b.floor, "./internal/benchmark/floorprovider"}}
+	// The provider is built in its own module, as a release builds it.
+	builds := []struct {
+		dir  string
+		args []string
+	}{{provider, []string{"-o", b.binary, "."}}, {tools, []string{"-o", b.floor, "./cmd/floorprovider"}}}
 	if o.pprof != "" {
 		if o.pprof, err = filepath.Abs(o.pprof); err != nil {
 			return err
 		}
 		logf("profiled builds: profiles go to %s", o.pprof)
-		profiled := "./internal/benchmark/cmd/profiledprovider"
-		builds = [][]string{{"-o", b.binary, profiled}, {"-o", b.floor, "-ldflags", "-X main.which=floor", profiled}}
+		profiled := "./cmd/profiledprovider"
+		builds[0].dir, builds[0].args = tools, []string{"-o", b.binary, profiled}
+		builds[1].args = []string{"-o", b.floor, "-ldflags", "-X main.which=floor", profiled}
 	}
-	for _, args := range builds {
-		if o.modfile != "" {
-			args = append([]string{"-modfile", o.modfile}, args...)
-		}
-		cmd := exec.CommandContext(ctx, "go", append([]string{"build"}, args...)...)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = repo, os.Stderr, os.Stderr
+	for _, build := range builds {
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build"}, build.args...)...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = build.dir, os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build %s: %w", args[len(args)-1], err)
+			return fmt.Errorf("go build %s: %w", build.args[len(build.args)-1], err)
 		}
 	}
 
@@ -365,13 +373,13 @@ func (b *bench) wait(ctx context.Context, d time.Duration) ([]benchmark.WaitResu
 // machine describes where the benchmark ran.
 func machine(terraform string) []string {
 	out := []string{fmt.Sprintf("nproc: %d", runtime.NumCPU())}
-	if v := procField("/proc/meminfo", "MemTotal"); v != "" {
-		if kb, err := strconv.ParseInt(strings.Fields(v)[0], 10, 64); err == nil {
-			out = append(out, fmt.Sprintf("memory: %.1f GiB", float64(kb)/(1<<20)))
+	if fs, err := procfs.NewDefaultFS(); err == nil {
+		if m, err := fs.Meminfo(); err == nil && m.MemTotalBytes != nil {
+			out = append(out, fmt.Sprintf("memory: %.1f GiB", float64(*m.MemTotalBytes)/(1<<30)))
 		}
-	}
-	if v := procField("/proc/cpuinfo", "model name"); v != "" {
-		out = append(out, "CPU: "+v)
+		if cpus, err := fs.CPUInfo(); err == nil && len(cpus) > 0 {
+			out = append(out, "CPU: "+cpus[0].ModelName)
+		}
 	}
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		out = append(out, fmt.Sprintf("OS: %s/%s, Linux %s", runtime.GOOS, runtime.GOARCH, strings.TrimSpace(string(b))))
@@ -384,42 +392,23 @@ func machine(terraform string) []string {
 	return out
 }
 
-// procField is the value of the first "key: value" line of a /proc file.
-func procField(file, key string) string {
-	f, err := os.Open(file)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
-
+// commandLine is how this run was started, for the report; make bench runs
+// it in tools/benchmark.
 func commandLine() string {
-	args := append([]string{"go run ./internal/benchmark/cmd/bench"}, os.Args[1:]...)
+	args := append([]string{"go run ./cmd/bench"}, os.Args[1:]...)
 	return strings.Join(args, " ")
 }
 
-// repoRoot is the nearest directory above the working directory that holds go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
+// moduleDir is the directory of a module of the build: the provider's (the
+// replace in go.mod points at the repository's root) or, for "", this one.
+func moduleDir(path string) (string, error) {
+	args := []string{"list", "-m", "-f", "{{.Dir}}"}
+	if path != "" {
+		args = append(args, path)
+	}
+	out, err := exec.Command("go", args...).Output()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("go list -m %s (run the benchmark in tools/benchmark, or with make bench): %w", path, err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the benchmark from inside the repository")
-		}
-		dir = parent
-	}
+	return strings.TrimSpace(string(out)), nil
 }

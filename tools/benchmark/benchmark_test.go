@@ -26,6 +26,7 @@ func TestKindOf(t *testing.T) {
 		{"GET", "/integrations", KindGetList},
 		{"GET", "/integrations/", KindGetList},
 		{"GET", "/integrations/7", KindGetOne},
+		{"GET", "/integrations/0", KindCheck},
 		{"PUT", "/integrations/7", KindPut},
 		{"DELETE", "/integrations/7", KindDelete},
 		{"GET", "/integrations/7/status", KindGetStatus},
@@ -37,28 +38,6 @@ func TestKindOf(t *testing.T) {
 		if got := KindOf(c.method, c.path); got != c.want {
 			t.Errorf("KindOf(%s %s) = %s, want %s", c.method, c.path, got, c.want)
 		}
-	}
-}
-
-func TestParseStat(t *testing.T) {
-	// The command name may hold spaces and parentheses.
-	stat := "4242 (terraform-provi) der)) S 4100 4242 4100 0 -1 4194560 1234 0 0 0 151 37 0 0 20 0 12 0 99 1 2 3\n"
-	ppid, ticks, err := ParseStat([]byte(stat))
-	if err != nil || ppid != 4100 || ticks != 188 {
-		t.Errorf("ParseStat = %d, %d, %v; want 4100, 188", ppid, ticks, err)
-	}
-	if _, _, err := ParseStat([]byte("4242 (x) S 1")); err == nil {
-		t.Error("a short stat line parsed")
-	}
-}
-
-func TestParseVmHWM(t *testing.T) {
-	status := "Name:\tterraform-provi\nVmPeak:\t 1300000 kB\nVmHWM:\t   48212 kB\nVmRSS:\t   40100 kB\n"
-	if n, ok := ParseVmHWM([]byte(status)); !ok || n != 48212 {
-		t.Errorf("ParseVmHWM = %d, %t", n, ok)
-	}
-	if _, ok := ParseVmHWM([]byte("Name:\tx\n")); ok {
-		t.Error("VmHWM found where there is none")
 	}
 }
 
@@ -116,12 +95,14 @@ func TestRecorderCountsAndEvents(t *testing.T) {
 	call("GET", "/integrations/1/status", "")
 	call("GET", "/integrations/1", "")
 	call("GET", "/integrations/99", "")
+	call("GET", "/integrations/0", "")   // the configure check: its 404 is not a failure
 	call("POST", "/_emulator/reset", "") // control calls are not counted
 	c, ev := rec.Take()
-	if c.ByKind[KindPost] != 1 || c.ByKind[KindGetStatus] != 1 || c.ByKind[KindGetOne] != 2 || c.Total() != 4 || c.Non2xx != 1 || c.Conns != 1 {
+	if c.ByKind[KindPost] != 1 || c.ByKind[KindGetStatus] != 1 || c.ByKind[KindGetOne] != 2 || c.ByKind[KindCheck] != 1 ||
+		c.Total() != 5 || c.Non2xx != 1 || c.Conns != 1 {
 		t.Errorf("counts = %+v", c)
 	}
-	if len(ev) != 4 || ev[0].ID != "1" || ev[0].Status != "creating" || ev[1].Status != "enabled" || ev[3].Code != 404 {
+	if len(ev) != 5 || ev[4].Kind != KindCheck || ev[4].Code != 404 || ev[0].ID != "1" || ev[0].Status != "creating" || ev[1].Status != "enabled" || ev[3].Code != 404 {
 		t.Errorf("events = %+v", ev)
 	}
 	if c, ev := rec.Take(); c.Total() != 0 || len(ev) != 0 {
@@ -253,8 +234,8 @@ func TestReport(t *testing.T) {
 	md := r.Markdown()
 	for _, want := range []string{
 		"| 1000 | plan | 11.00 s | 9.00 s | 1.22 | 1.00 s | 1.00 s | 0.00 s | 61.4 MB | 0.0 MB | 3 |",
-		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes | 0 |",
-		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | yes | 0 |",
+		"| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | 0 | yes | 0 |",
+		"| 1000 | apply | 1000 (1) | 0 | 0 | 1000 (1) | 1000 (1) | 0 | 0 | 0 | 0 | yes | 0 |",
 		"| plan of 1000: ratio to the floor <= 1.25 | 1.22 | yes |",
 		"| apply of 1000 at zero delay: ratio to the floor <= 1.50 | 3.00 | **no** |",
 		"| provider peak memory at 1000 integrations <= 100 MB | 61.4 MB (largest step) | yes |",
@@ -265,11 +246,12 @@ func TestReport(t *testing.T) {
 		}
 	}
 	r.Steps[1].Counts.ByKind[KindGetOne]++
-	r.Steps[0].Counts.Conns = 12 // connections are reported, not judged
-	if !strings.Contains(r.Markdown(), "| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 0 | 0 | yes | 12 |") {
+	r.Steps[0].Counts.Conns = 12 // connections and configure checks are reported, not judged
+	r.Steps[0].Counts.ByKind[KindCheck] = 3
+	if !strings.Contains(r.Markdown(), "| 1000 | plan | 0 | 0 | 0 | 1000 (1) | 0 | 0 | 3 (0.003) | 0 | 0 | yes | 12 |") {
 		t.Errorf("connections:\n%s", r.RequestsTable())
 	}
-	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | **no** | 0 |") {
+	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | 0 | **no** | 0 |") {
 		t.Errorf("an unexpected count is not flagged:\n%s", r.RequestsTable())
 	}
 }

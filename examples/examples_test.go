@@ -75,9 +75,17 @@ func TestExamples(t *testing.T) {
 		t.Fatal("no examples found")
 	}
 	for _, c := range cases {
+		bin := terraform
+		if v := newerTerraform(t, c); v != "" {
+			if cli.OpenTofu() {
+				t.Logf("%s is for Terraform %s or later, not OpenTofu: the Terraform run validates it", c.name, v)
+				continue
+			}
+			bin = latestTerraform(t, v)
+		}
 		t.Run("validate/"+c.name, func(t *testing.T) {
 			t.Parallel()
-			validate(t, terraform, env, c)
+			validate(t, bin, env, c)
 		})
 	}
 
@@ -172,7 +180,7 @@ func findCases(t *testing.T) []exampleCase {
 		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && p != ".") {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfquery.hcl")) {
 			dirs[filepath.Dir(p)] = append(dirs[filepath.Dir(p)], p)
 		}
 		return nil
@@ -244,7 +252,14 @@ func validate(t *testing.T, terraform string, env []string, c exampleCase) {
 		}
 	}
 
-	out, errOut, runErr := run(env, dir, terraform, "validate", "-json", "-no-color")
+	args := []string{"validate", "-json", "-no-color"}
+	for _, f := range c.files {
+		if strings.HasSuffix(f, ".tfquery.hcl") {
+			args = append(args, "-query") // Terraform 1.14: validate the list blocks too
+			break
+		}
+	}
+	out, errOut, runErr := run(env, dir, terraform, args...)
 	var res validateOutput
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("terraform validate (%v) printed no JSON result:\n%s%s", runErr, out, errOut)
@@ -356,4 +371,43 @@ func run(env []string, dir, name string, args ...string) (stdout, stderr []byte,
 	cmd.Stderr = &e
 	err = cmd.Run()
 	return o.Bytes(), e.Bytes(), err
+}
+
+// requiresTerraform is an example's note that it needs a Terraform newer
+// than the oldest supported one; the documentation shows it with the example.
+var requiresTerraform = regexp.MustCompile(`(?m)^# Requires Terraform (1\.\d+) or later`)
+
+// newerTerraform is the Terraform version an example's files require ("" for
+// the oldest supported one), and every .tfquery.hcl file requires 1.14.
+func newerTerraform(t *testing.T, c exampleCase) string {
+	t.Helper()
+	for _, f := range c.files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := requiresTerraform.FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
+		if strings.HasSuffix(f, ".tfquery.hcl") {
+			t.Errorf("%s: a query file needs Terraform 1.14: start it with the note \"# Requires Terraform 1.14 or later.\"", f)
+			return "1.14"
+		}
+	}
+	return ""
+}
+
+// latestTerraform is the newer Terraform that make test obtains
+// (TF_ACC_TERRAFORM_LATEST_PATH), for the examples that need it. Missing, it
+// fails the test: examples that are never checked rot.
+func latestTerraform(t *testing.T, version string) string {
+	t.Helper()
+	p := os.Getenv("TF_ACC_TERRAFORM_LATEST_PATH")
+	if p == "" {
+		t.Fatalf("examples need Terraform %s or later: set TF_ACC_TERRAFORM_LATEST_PATH to it (make test-examples does, with scripts/obtain-cli.sh)", version)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_LATEST_PATH=%s: %v", p, err)
+	}
+	return p
 }

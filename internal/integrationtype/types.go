@@ -383,10 +383,10 @@ var Trino = &Type{
 	AutoBootstrap: false, SendsAutoBootstrap: false, HasConfig: false,
 	Fields: []Field{
 		{Name: "api_key", JSON: "apiKey", Kind: String, Computed: true, Sensitive: true, StoreSwitch: "store_api_key",
-			Description: "Immuta API key the Starburst cluster must be configured with. Null when `store_api_key` is `false`."},
+			Description: "Immuta API key the Starburst cluster must be configured with."},
 		{Name: "store_api_key", Kind: Bool, Local: true,
 			Description: "Set to `false` to keep `api_key` out of the state and of plan files: `api_key` is then null, and the " +
-				"`immuta_trino_api_key` ephemeral resource (Terraform 1.10 and later) reads the key when a configuration needs it. " +
+				"`immuta_trino_api_key` ephemeral resource reads the key when a configuration needs it. " +
 				"Left out or `true`, the key is stored in the state (sensitive)."},
 		{Name: "rotate_api_key", JSON: "rotateApiKey", Kind: Int64, Local: true,
 			Description: "Change this number to rotate `api_key`: Terraform asks Immuta for a new key (`POST /integrations/{id}/regenerate`) " +

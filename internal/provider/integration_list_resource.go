@@ -61,6 +61,12 @@ func (l *integrationList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 					stringvalidator.NoneOf(client.StatusDeleted),
 				},
 			},
+			"auto_bootstrap": schema.BoolAttribute{
+				MarkdownDescription: "Only list integrations set up by Immuta (`true`) or manually (`false`). The configuration generated for an " +
+					"auto-bootstrapped integration lacks the privileged credentials Immuta does not keep, and plans only once they are added: " +
+					"`false` adopts the others first.",
+				Optional: true,
+			},
 			"host": schema.StringAttribute{
 				MarkdownDescription: "Only list integrations on this host, written as the `immuta_integrations` data source reports it: " +
 					"`host`, `workspace_url` (Databricks), `aws_location_path` (S3) or `dataset/location` (BigQuery). " +
@@ -81,6 +87,7 @@ func (l *integrationList) Configure(_ context.Context, req resource.ConfigureReq
 // listFilter is a list block's config.
 type listFilter struct {
 	typ, status, host types.String
+	autoBootstrap     types.Bool
 }
 
 func (f listFilter) matches(t *integrationtype.Type, obj *client.Integration) bool {
@@ -88,6 +95,10 @@ func (f listFilter) matches(t *integrationtype.Type, obj *client.Integration) bo
 		return false
 	}
 	if !f.status.IsNull() && obj.Status != f.status.ValueString() {
+		return false
+	}
+	autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && t.SendsAutoBootstrap
+	if !f.autoBootstrap.IsNull() && autoBootstrap != f.autoBootstrap.ValueBool() {
 		return false
 	}
 	if !f.host.IsNull() {
@@ -102,6 +113,7 @@ func (l *integrationList) List(ctx context.Context, req list.ListRequest, stream
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("type"), &f.typ)...)
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("status"), &f.status)...)
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("host"), &f.host)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("auto_bootstrap"), &f.autoBootstrap)...)
 	if !requireClient(l.client, &diags) || diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -123,7 +135,7 @@ func (l *integrationList) List(ctx context.Context, req list.ListRequest, stream
 			}
 			t, known := integrationtype.ByAPIName(obj.Type)
 			if !known {
-				if f.typ.IsNull() && f.host.IsNull() {
+				if f.typ.IsNull() && f.host.IsNull() && f.autoBootstrap.IsNull() {
 					unsupported = append(unsupported, fmt.Sprintf("%s (type %q)", obj.ID, obj.Type))
 				}
 				continue

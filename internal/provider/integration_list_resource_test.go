@@ -6,6 +6,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -182,6 +184,16 @@ list "immuta_integration" "tenant" {
 			if n := strings.Count(state, `"identity":{"id":"`); n != 20 {
 				t.Errorf("the state holds %d identities, want 20", n)
 			}
+			// The state has no secret: a change Terraform must send needs them,
+			// and the plan names the one missing rather than sending without it.
+			first := regexp.MustCompile(`warehouse\s*=\s*"WH"`).FindStringIndex(generated) // of tenant_0, userPassword
+			if first == nil {
+				t.Fatalf("generated.tf sets no warehouse:\n%s", generated)
+			}
+			c.writeFile("generated.tf", generated[:first[0]]+`warehouse = "WH2"`+generated[first[1]:])
+			if out, err := c.run(ctx, "plan"); err == nil || !regexp.MustCompile(`snowflake\.password is required when\s+authentication_type = "userPassword"`).MatchString(out) {
+				t.Errorf("a change to an adopted integration without its secret did not fail naming it (%v):\n%s", err, out)
+			}
 			if len(liveIntegrations(srv)) != 20 {
 				t.Errorf("the emulator holds %d integrations after the adoption, want the same 20", len(liveIntegrations(srv)))
 			}
@@ -203,7 +215,7 @@ func queryCase(srv *emulator.Server, query resource.TestStep) resource.TestCase 
 func TestAccNewerTerraform_queryFilters(t *testing.T) {
 	useLatestTerraform(t)
 	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
-	ids := seedIntegrations(t, srv, seedSnowflakeAt(dsSnowflakeHost, "SEED_DB"), seedRedshift(false),
+	ids := seedIntegrations(t, srv, seedSnowflakeAt(dsSnowflakeHost, "SEED_DB"), seedRedshift(true),
 		seedSnowflakeAt(dsSnowflakeHost2, "OTHER_DB"), seedTrino(), seedSnowflakeAt("gone.us-east-1.snowflakecomputing.com", "GONE"))
 	sf1, rs, sf2, trino, gone := ids[0], ids[1], ids[2], ids[3], ids[4]
 	if err := srv.Emulator.ForceStatus(sf2, emulator.ForcedStatus{Status: "recurringValidationError"}); err != nil {
@@ -239,6 +251,25 @@ list "immuta_integration" "failing" {
   }
 }
 
+list "immuta_integration" "manual" {
+  provider = immuta
+  config {
+    auto_bootstrap = false
+  }
+}
+
+list "immuta_integration" "auto_bootstrapped" {
+  provider = immuta
+  config {
+    auto_bootstrap = true
+  }
+}
+
+list "immuta_integration" "first_two" {
+  provider = immuta
+  limit    = 2
+}
+
 list "immuta_integration" "host" {
   provider = immuta
   config {
@@ -263,6 +294,9 @@ list "immuta_integration" "host" {
 				{Path: tfjsonpath.New("snowflake").AtMapKey("password"), KnownValue: knownvalue.Null()},
 				{Path: tfjsonpath.New("auto_bootstrap"), KnownValue: knownvalue.Bool(false)},
 			}),
+			querycheck.ExpectResourceKnownValues("immuta_integration.all", byID(rs), []querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("auto_bootstrap"), KnownValue: knownvalue.Bool(true)},
+			}),
 			querycheck.ExpectResourceKnownValues("immuta_integration.all", byID(trino), []querycheck.KnownValueCheck{
 				{Path: tfjsonpath.New("trino").AtMapKey("api_key"), KnownValue: knownvalue.Null()},
 				{Path: tfjsonpath.New("snowflake"), KnownValue: knownvalue.Null()},
@@ -271,6 +305,13 @@ list "immuta_integration" "host" {
 			identity("immuta_integration.snowflake", sf1), identity("immuta_integration.snowflake", sf2),
 			querycheck.ExpectLength("immuta_integration.failing", 1),
 			identity("immuta_integration.failing", sf2),
+			querycheck.ExpectLength("immuta_integration.manual", 3),
+			identity("immuta_integration.manual", sf1), identity("immuta_integration.manual", sf2), identity("immuta_integration.manual", trino),
+			querycheck.ExpectLength("immuta_integration.auto_bootstrapped", 1),
+			identity("immuta_integration.auto_bootstrapped", rs),
+			// The limit of the list block (Terraform's default is 100), in the order of IDs.
+			querycheck.ExpectLength("immuta_integration.first_two", 2),
+			identity("immuta_integration.first_two", sf1), identity("immuta_integration.first_two", rs),
 			querycheck.ExpectLength("immuta_integration.host", 1),
 			identity("immuta_integration.host", sf1),
 		},
@@ -299,5 +340,53 @@ list "immuta_integration" "bad" {
 	}
 	if n := len(loggedCalls(srv, "GET", "/integrations")); n != 0 {
 		t.Errorf("a rejected filter listed the integrations (%d GET /integrations)", n)
+	}
+}
+
+// An auto-bootstrapped integration's generated configuration lacks the
+// privileged credentials Immuta does not keep: the plan names them, and the
+// auto_bootstrap filter adopts the others first.
+func TestAccNewerTerraform_queryAutoBootstrapped(t *testing.T) {
+	t.Parallel()
+	latestTerraform(t)
+	providerDir := buildProvider(t)
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	ids := seedIntegrations(t, srv, seedRedshift(true), seedSnowflakeAt(dsSnowflakeHost, "SEED_DB"))
+	c := latestCLI(t, providerDir)
+	c.write(providerConfig(srv))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	c.writeFile("adopt.tfquery.hcl", `
+list "immuta_integration" "all" {
+  provider         = immuta
+  include_resource = true
+}
+`)
+	c.mustRun(ctx, "query", "-generate-config-out=generated.tf")
+	out, err := c.run(ctx, "plan")
+	if err == nil || !regexp.MustCompile(`(?s)redshift\.authentication_type`).MatchString(out) {
+		t.Fatalf("the plan of an auto-bootstrapped integration's generated configuration did not name its missing credentials (%v):\n%s", err, out)
+	}
+
+	if err := os.Remove(filepath.Join(c.dir, "generated.tf")); err != nil {
+		t.Fatal(err)
+	}
+	c.writeFile("adopt.tfquery.hcl", `
+list "immuta_integration" "manual" {
+  provider         = immuta
+  include_resource = true
+  config {
+    auto_bootstrap = false
+  }
+}
+`)
+	c.mustRun(ctx, "query", "-generate-config-out=generated.tf")
+	out = c.mustRun(ctx, "plan")
+	if got := planSummary.FindStringSubmatch(out); got == nil || got[1] != "1" || got[2] != "0" || got[3] != "0" || got[4] != "0" {
+		t.Fatalf("the plan of the manually set-up integration is not one import:\n%s", out)
+	}
+	if !strings.Contains(c.readFile("generated.tf"), `id = "`+ids[1]+`"`) {
+		t.Errorf("generated.tf does not import the Snowflake integration %s", ids[1])
 	}
 }

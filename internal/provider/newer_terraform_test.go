@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,7 +81,7 @@ func latestCLI(t *testing.T, providerDir string) *terraformCLI {
 // writeFile adds a file to the working directory of c.
 func (c *terraformCLI) writeFile(name, content string) {
 	c.t.Helper()
-	if err := os.WriteFile(c.dir+"/"+name, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
 }
@@ -88,7 +89,7 @@ func (c *terraformCLI) writeFile(name, content string) {
 // readFile reads a file of the working directory of c.
 func (c *terraformCLI) readFile(name string) string {
 	c.t.Helper()
-	b, err := os.ReadFile(c.dir + "/" + name)
+	b, err := os.ReadFile(filepath.Join(c.dir, name))
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func (e *trinoAPIKeyEphemeral) Metadata(_ context.Context, req ephemeral.Metadat
 func (e *trinoAPIKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Immuta API key of a Starburst (Trino) integration, read from Immuta each time Terraform runs and never " +
-			"stored in the state or in plan files (Terraform 1.10 and later). Pass it to write-only arguments or to other ephemeral " +
+			"stored in the state or in plan files. Pass it to write-only arguments or to other ephemeral " +
 			"consumers, such as a secret in a secrets manager, and set `store_api_key = false` in the integration's `trino` block " +
 			"to keep the key out of the state altogether.",
 		Attributes: map[string]schema.Attribute{

@@ -1,13 +1,12 @@
 // Copyright (c) The terraform-provider-immuta authors
 // SPDX-License-Identifier: MPL-2.0
 
-// Package floor is the benchmark's floor provider: an immuta_integration
-// resource with the real resource's schema (built from the same
-// integrationtype tables) that makes no API call. Create fills in the
-// computed values from the plan, Read returns the state, Update copies the
-// plan and Delete does nothing. Running the same Terraform configuration
-// against it measures what Terraform and the plugin framework cost by
-// themselves. Its command is ../cmd/floorprovider.
+// Package floor is the benchmark's floor provider: the real provider's
+// schemas, served by a provider whose immuta_integration makes no API call.
+// Create fills in the computed values from the plan, Read returns the
+// state, Update copies the plan and Delete does nothing. Running the same
+// Terraform configuration against it measures what Terraform and the plugin
+// framework cost by themselves. Its command is ../cmd/floorprovider.
 package floor
 
 import (
@@ -16,22 +15,14 @@ import (
 	"strconv"
 	"sync/atomic"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
+	immuta "github.com/immuta/terraform-provider-immuta/internal/provider"
 )
 
 // Address is the floor provider's source address: the benchmark's
@@ -48,19 +39,10 @@ func (floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, res
 	resp.Version = "floor"
 }
 
-// Schema takes the real provider's settings, so that the benchmark's
-// configuration is the same for both; the floor ignores them.
-func (floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = pschema.Schema{Attributes: map[string]pschema.Attribute{
-		"url":             pschema.StringAttribute{Optional: true},
-		"api_key":         pschema.StringAttribute{Optional: true, Sensitive: true},
-		"ca_certificate":  pschema.StringAttribute{Optional: true},
-		"insecure":        pschema.BoolAttribute{Optional: true},
-		"request_timeout": pschema.StringAttribute{Optional: true},
-		"max_retries":     pschema.Int64Attribute{Optional: true},
-		"delete_credentials": pschema.MapAttribute{Optional: true, Sensitive: true,
-			ElementType: types.MapType{ElemType: types.StringType}},
-	}}
+// Schema is the real provider's, so that the benchmark's configuration is
+// the same for both; the floor ignores the settings.
+func (floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
+	immuta.New("floor")().Schema(ctx, req, resp)
 }
 
 func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
@@ -79,36 +61,19 @@ func (*floorResource) Metadata(_ context.Context, req resource.MetadataRequest, 
 	resp.TypeName = req.ProviderTypeName + "_integration"
 }
 
-// Schema is the real resource's schema: the same top-level attributes, and
-// one block per integration type from the integrationtype tables, with their
-// validators, defaults and plan modifiers. A test checks that it matches.
-func (*floorResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			Computed:      true,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		"auto_bootstrap": schema.BoolAttribute{
-			Optional:      true,
-			Computed:      true,
-			Default:       booldefault.StaticBool(false),
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-		},
-		"status": schema.StringAttribute{Computed: true},
-		"validation_results": schema.ListNestedAttribute{
-			Computed: true,
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"name":    schema.StringAttribute{Computed: true},
-				"status":  schema.StringAttribute{Computed: true},
-				"message": schema.StringAttribute{Computed: true},
-			}},
-		},
-		"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+// Schema is the real resource's, with its validators, defaults and plan
+// modifiers.
+func (*floorResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	for _, newResource := range immuta.New("floor")().Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "immuta"}, &meta)
+		if meta.TypeName == "immuta_integration" {
+			r.Schema(ctx, req, resp)
+			return
+		}
 	}
-	for _, t := range integrationtype.All {
-		attrs[t.Block] = t.ResourceBlock()
-	}
-	resp.Schema = schema.Schema{Attributes: attrs}
+	resp.Diagnostics.AddError("floor: no immuta_integration", "The real provider has no immuta_integration resource to copy the schema of.")
 }
 
 var lastID atomic.Int64

@@ -48,6 +48,14 @@ type Config struct {
 	// HTTPClient replaces the client's own transport (tests). It cannot be
 	// combined with CACertPEM or Insecure, which configure that transport.
 	HTTPClient *http.Client
+	// SecretKeys are the JSON keys (any case) whose values are secrets at
+	// any depth of a payload or an answer; the provider passes those of its
+	// type tables. Their values are masked in logged bodies and in errors.
+	// The API key is masked whatever this holds. Without any, the client
+	// cannot tell a secret in a body, so it logs no bodies at all (only
+	// their size) and masks in errors only the API key and the values
+	// given with WithSecrets.
+	SecretKeys []string
 }
 
 // Client calls the Immuta Integrations API. It is safe for concurrent use.
@@ -56,6 +64,9 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *retryablehttp.Client
+	// secretKeys is Config.SecretKeys lower-cased, as JSON keys are
+	// matched without regard to case.
+	secretKeys map[string]bool
 }
 
 // readLimit bounds a read (a GET with all its retries and waits):
@@ -125,7 +136,7 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler:   passthroughErrors,
 		RequestLogHook: onAttempt,
 	}
-	return &Client{baseURL: base, apiKey: key, userAgent: ua, http: rc}, nil
+	return &Client{baseURL: base, apiKey: key, userAgent: ua, http: rc, secretKeys: keySet(cfg.SecretKeys)}, nil
 }
 
 func parseBaseURL(raw string) (string, error) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 const (
@@ -49,7 +50,8 @@ func startEmu(t *testing.T, delay time.Duration, mod ...func(*client.Config)) *e
 
 func newClient(t *testing.T, url, key string, mod ...func(*client.Config)) *client.Client {
 	t.Helper()
-	cfg := client.Config{URL: url, APIKey: key, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 20 * time.Millisecond, RequestTimeout: 5 * time.Second}
+	cfg := client.Config{URL: url, APIKey: key, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 20 * time.Millisecond, RequestTimeout: 5 * time.Second,
+		SecretKeys: integrationtype.SecretJSONKeys()}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -63,33 +65,33 @@ func newClient(t *testing.T, url, key string, mod ...func(*client.Config)) *clie
 var fastWait = client.WaitOptions{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond}
 
 func snowflake(host string, auto bool) client.Payload {
-	cfg := &client.SnowflakeConfig{
-		Host: ptr(host), Warehouse: ptr("COMPUTE_WH"), Database: ptr("IMMUTA_DB"),
-		AuthenticationType: ptr(client.AuthUserPassword), Username: ptr("IMMUTA_ADMIN"), Password: ptr(sfPassword),
+	cfg := map[string]any{
+		"host": host, "warehouse": "COMPUTE_WH", "database": "IMMUTA_DB",
+		"authenticationType": "userPassword", "username": "IMMUTA_ADMIN", "password": sfPassword,
 	}
 	if auto {
-		cfg.Role = ptr("ACCOUNTADMIN")
+		cfg["role"] = "ACCOUNTADMIN"
 	}
-	return client.Payload{Type: client.TypeSnowflake, AutoBootstrap: ptr(auto), Config: cfg}
+	return client.Payload{Type: "Snowflake", AutoBootstrap: ptr(auto), Config: cfg}
 }
 
 func snowflakeDeleteCreds() *client.DeleteRequest {
-	return &client.DeleteRequest{Config: &client.SnowflakeConfig{
-		AuthenticationType: ptr(client.AuthUserPassword), Username: ptr("IMMUTA_ADMIN"), Password: ptr(sfPassword), Role: ptr("ACCOUNTADMIN"),
+	return &client.DeleteRequest{Config: map[string]any{
+		"authenticationType": "userPassword", "username": "IMMUTA_ADMIN", "password": sfPassword, "role": "ACCOUNTADMIN",
 	}}
 }
 
 func databricks(host string) client.Payload {
-	return client.Payload{Type: client.TypeDatabricks, AutoBootstrap: ptr(true), Config: &client.DatabricksConfig{
-		WorkspaceURL: ptr(host), HTTPPath: ptr("/sql/1.0/warehouses/abc"),
-		AuthenticationType: ptr(client.AuthToken), Token: ptr(dbToken),
+	return client.Payload{Type: "Databricks", AutoBootstrap: ptr(true), Config: map[string]any{
+		"workspaceUrl": host, "httpPath": "/sql/1.0/warehouses/abc",
+		"authenticationType": "token", "token": dbToken,
 	}}
 }
 
 func redshiftManual(host string) client.Payload {
-	return client.Payload{Type: client.TypeRedshift, AutoBootstrap: ptr(false), Config: &client.RedshiftConfig{
-		Host: ptr(host), Database: ptr("immuta"), InitialDatabase: ptr("dev"),
-		AuthenticationType: ptr(client.AuthUserPassword), Username: ptr("awsuser"), Password: ptr("Redshift-Pw-1"),
+	return client.Payload{Type: "Redshift", AutoBootstrap: ptr(false), Config: map[string]any{
+		"host": host, "database": "immuta", "initialDatabase": "dev",
+		"authenticationType": "userPassword", "username": "awsuser", "password": "Redshift-Pw-1",
 	}}
 }
 
@@ -138,7 +140,7 @@ func TestEmulatorLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == "" || created.Status != client.StatusCreating || created.Type != client.TypeSnowflake {
+	if created.ID == "" || created.Status != client.StatusCreating || created.Type != "Snowflake" {
 		t.Fatalf("created %+v", created)
 	}
 	st, err := m.c.WaitForStatus(ctx, created.ID, fastWait)
@@ -154,12 +156,13 @@ func TestEmulatorLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg client.SnowflakeConfig
+	var cfg map[string]any
 	if err := got.DecodeConfig(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	if *cfg.Host != "acme.snowflakecomputing.com" || *cfg.Password != client.RedactedValue || cfg.Port == nil || *cfg.Port != 443 ||
-		cfg.Impersonation == nil || *cfg.Impersonation.Role != "IMMUTA_IMPERSONATION" || got.AutoBootstrap == nil || !*got.AutoBootstrap {
+	impersonation, _ := cfg["impersonation"].(map[string]any)
+	if cfg["host"] != "acme.snowflakecomputing.com" || cfg["password"] != client.RedactedValue || cfg["port"] != float64(443) ||
+		impersonation["role"] != "IMMUTA_IMPERSONATION" || got.AutoBootstrap == nil || !*got.AutoBootstrap {
 		t.Errorf("config %+v", cfg)
 	}
 	status, err := m.c.GetIntegrationStatus(ctx, created.ID)
@@ -168,7 +171,7 @@ func TestEmulatorLifecycle(t *testing.T) {
 	}
 
 	edit := snowflake("acme.snowflakecomputing.com", true)
-	edit.Config.(*client.SnowflakeConfig).Warehouse = ptr("BIG_WH")
+	edit.Config.(map[string]any)["warehouse"] = "BIG_WH"
 	updated, err := m.c.UpdateIntegration(ctx, created.ID, edit)
 	if err != nil || updated.Status != client.StatusEditing {
 		t.Fatalf("update: %+v %v", updated, err)
@@ -177,9 +180,9 @@ func TestEmulatorLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = m.c.GetIntegration(ctx, created.ID)
-	cfg = client.SnowflakeConfig{}
-	if err := got.DecodeConfig(&cfg); err != nil || *cfg.Warehouse != "BIG_WH" {
-		t.Errorf("after edit: %v %v", cfg.Warehouse, err)
+	cfg = nil
+	if err := got.DecodeConfig(&cfg); err != nil || cfg["warehouse"] != "BIG_WH" {
+		t.Errorf("after edit: %v %v", cfg["warehouse"], err)
 	}
 
 	deleted, err := m.c.DeleteIntegration(ctx, created.ID, snowflakeDeleteCreds())
@@ -202,21 +205,21 @@ func TestEmulatorLifecycle(t *testing.T) {
 func TestEmulatorTrinoRegenerate(t *testing.T) {
 	m := startEmu(t, 0)
 	ctx := context.Background()
-	in := m.create(t, client.Payload{Type: client.TypeTrino})
+	in := m.create(t, client.Payload{Type: "Trino"})
 	got, err := m.c.GetIntegration(ctx, in.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var before, after client.TrinoConfig
-	if err := got.DecodeConfig(&before); err != nil || before.APIKey == nil || *before.APIKey == "" {
+	var before, after map[string]any
+	if err := got.DecodeConfig(&before); err != nil || before["apiKey"] == nil || before["apiKey"] == "" {
 		t.Fatalf("trino config %+v %v", before, err)
 	}
 	regen, err := m.c.RegenerateAPIKey(ctx, in.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := regen.DecodeConfig(&after); err != nil || after.APIKey == nil || *after.APIKey == *before.APIKey {
-		t.Errorf("key not rotated: %v → %v (%v)", *before.APIKey, after.APIKey, err)
+	if err := regen.DecodeConfig(&after); err != nil || after["apiKey"] == nil || after["apiKey"] == before["apiKey"] {
+		t.Errorf("key not rotated: %v → %v (%v)", before["apiKey"], after["apiKey"], err)
 	}
 	if _, err := m.c.DeleteIntegration(ctx, in.ID, nil); err != nil {
 		t.Fatal(err)
@@ -242,7 +245,7 @@ func TestEmulatorScripts(t *testing.T) {
 	}
 	in := m.create(t, manual)
 	edit := snowflake("manual.snowflakecomputing.com", false)
-	edit.Config.(*client.SnowflakeConfig).Warehouse = ptr("OTHER_WH")
+	edit.Config.(map[string]any)["warehouse"] = "OTHER_WH"
 	if s, err := m.c.EditScript(ctx, in.ID, edit); err != nil || !strings.Contains(s, "edit script") {
 		t.Errorf("edit script: %q %v", s, err)
 	}
@@ -277,7 +280,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 	})
 	t.Run("POST 400 malformed", func(t *testing.T) {
 		p := snowflake(host, true)
-		p.Config.(*client.SnowflakeConfig).Host = nil
+		delete(p.Config.(map[string]any), "host")
 		_, err := m.c.CreateIntegration(ctx, p)
 		e := wantAPIError(t, err, 400, "")
 		if !strings.Contains(e.Message, "config.host") {
@@ -343,10 +346,12 @@ func TestEmulatorErrorTable(t *testing.T) {
 	})
 	t.Run("PUT 400 non-editable", func(t *testing.T) {
 		p := snowflake("other-host.snowflakecomputing.com", true)
-		p.Config.(*client.SnowflakeConfig).Database = ptr("OTHER_DB")
+		p.Config.(map[string]any)["database"] = "OTHER_DB"
 		_, err := m.c.UpdateIntegration(ctx, existing.ID, p)
-		_ = wantAPIError(t, err, 400, "Unable to edit integration due to changes of non-editable attribute(s). host, database")
-		if attrs, ok := client.NonEditableAttributes(err); !ok || !slices.Equal(attrs, []string{"host", "database"}) {
+		// The emulator names them in the payload's order, and a map's keys
+		// are sent sorted.
+		_ = wantAPIError(t, err, 400, "Unable to edit integration due to changes of non-editable attribute(s). database, host")
+		if attrs, ok := client.NonEditableAttributes(err); !ok || !slices.Equal(attrs, []string{"database", "host"}) {
 			t.Errorf("NonEditableAttributes = %q %v", attrs, ok)
 		}
 	})
@@ -431,7 +436,7 @@ func TestEmulatorRetries(t *testing.T) {
 	t.Run("429 on POST is retried", func(t *testing.T) {
 		m := startEmu(t, 0)
 		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 2, Action: emulator.FaultAction{Status: 429}})
-		if _, err := m.c.CreateIntegration(ctx, client.Payload{Type: client.TypeTrino}); err != nil {
+		if _, err := m.c.CreateIntegration(ctx, client.Payload{Type: "Trino"}); err != nil {
 			t.Fatal(err)
 		}
 		if n := m.count("POST", "/integrations"); n != 3 || len(m.e.Integrations()) != 1 {
@@ -441,7 +446,7 @@ func TestEmulatorRetries(t *testing.T) {
 	for _, action := range []emulator.FaultAction{{Status: 503}, {Status: 502}, {Status: 504}, {Drop: "before"}, {Drop: "after"}} {
 		t.Run("GET survives "+faultName(action), func(t *testing.T) {
 			m := startEmu(t, 0)
-			in := m.create(t, client.Payload{Type: client.TypeTrino})
+			in := m.create(t, client.Payload{Type: "Trino"})
 			m.e.ClearRequests()
 			m.e.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations/" + in.ID, Times: 2, Action: action})
 			got, err := m.c.GetIntegration(ctx, in.ID)
@@ -651,19 +656,25 @@ func TestEmulatorLogsHaveNoSecrets(t *testing.T) {
 	if _, err := m.c.GetIntegration(ctx, dbx.ID); err != nil {
 		t.Fatal(err)
 	}
-	trino := m.create(t, client.Payload{Type: client.TypeTrino})
+	trino := m.create(t, client.Payload{Type: "Trino"})
 	got, err := m.c.GetIntegration(ctx, trino.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tc client.TrinoConfig
-	_ = got.DecodeConfig(&tc)
+	var tc map[string]any
+	if err := got.DecodeConfig(&tc); err != nil {
+		t.Fatal(err)
+	}
+	trinoKey, _ := tc["apiKey"].(string)
+	if trinoKey == "" {
+		t.Fatalf("no Trino API key in %v", tc)
+	}
 	if _, err := m.c.DeleteIntegration(ctx, in.ID, snowflakeDeleteCreds()); err != nil {
 		t.Fatal(err)
 	}
 
 	out := buf.String()
-	for _, secret := range []string{sfPassword, dbToken, emuKey, *tc.APIKey} {
+	for _, secret := range []string{sfPassword, dbToken, emuKey, trinoKey} {
 		if strings.Contains(out, secret) {
 			t.Errorf("secret %q is in the log", secret)
 		}

@@ -136,8 +136,8 @@ func TestAPIErrorHidesKeyAndBody(t *testing.T) {
 		w.WriteHeader(400)
 		_, _ = w.Write([]byte("proxy echo: Authorization: " + testKey))
 	})
-	c := newTestClient(t, r.URL)
-	_, err := c.CreateIntegration(context.Background(), Payload{Type: TypeSnowflake, Config: map[string]any{"password": "pw-secret-123"}})
+	c := newTestClient(t, r.URL, withSecretKeys("password"))
+	_, err := c.CreateIntegration(context.Background(), Payload{Type: "Snowflake", Config: map[string]any{"password": "pw-secret-123"}})
 	if err == nil || strings.Contains(err.Error(), testKey) || strings.Contains(err.Error(), "pw-secret-123") {
 		t.Errorf("err = %v", err)
 	}

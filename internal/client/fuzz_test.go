@@ -155,14 +155,14 @@ func FuzzClientAnswers(f *testing.F) {
 		if status < 200 || status > 599 {
 			return
 		}
-		c, err := New(Config{URL: "https://immuta.example.com", APIKey: testKey, MaxRetries: -1,
+		c, err := New(Config{URL: "https://immuta.example.com", APIKey: testKey, MaxRetries: -1, SecretKeys: []string{"password"},
 			HTTPClient: &http.Client{Transport: answerTransport{status, body}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
 		ok := status < 300
-		payload := Payload{Type: TypeSnowflake, Config: map[string]any{"host": "a.example.com", "password": fuzzSecret}}
+		payload := Payload{Type: "Snowflake", Config: map[string]any{"host": "a.example.com", "password": fuzzSecret}}
 
 		// leaks reports whether s holds the key, or the secret when the
 		// request carried it.

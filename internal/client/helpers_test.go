@@ -32,6 +32,12 @@ func newTestClient(t *testing.T, url string, mod ...func(*Config)) *Client {
 	return c
 }
 
+// withSecretKeys gives the client the secret JSON keys a test's payloads
+// use (the provider passes those of its type tables).
+func withSecretKeys(keys ...string) func(*Config) {
+	return func(c *Config) { c.SecretKeys = keys }
+}
+
 // recorder is an httptest server whose handler answers from a script of
 // handlers, one per request (the last one repeats), and counts requests.
 type recorder struct {

@@ -30,22 +30,16 @@ const (
 	minMaskedSecretLen = 4
 )
 
-// secretKeys are the JSON keys whose values are secrets at any depth of a
-// payload or a response (IMMUTA_API.md, Payload: the secrets column).
-var secretKeys = map[string]bool{
-	"password":           true,
-	"privatekeypassword": true,
-	"content":            true,
-	"clientsecret":       true,
-	"token":              true,
-	"secretkey":          true,
-	"sessiontoken":       true,
-	"credential":         true,
-	"awssecretaccesskey": true,
-	"apikey":             true,
+// keySet lower-cases the secret JSON keys given in Config.SecretKeys.
+func keySet(keys []string) map[string]bool {
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
+			set[k] = true
+		}
+	}
+	return set
 }
-
-func isSecretKey(k string) bool { return secretKeys[strings.ToLower(k)] }
 
 // logContext returns ctx with the client's subsystem logger, which masks the
 // API key (and the given secret values) in every message and string field:
@@ -72,16 +66,21 @@ func logDebug(ctx context.Context, msg string, fields map[string]any) {
 // maskBody renders a body for the log: JSON with every secret value replaced
 // by "***", or, when it is not JSON (a script, an HTML error page), the text
 // itself; either way truncated.
-func maskBody(b []byte) string {
+func (c *Client) maskBody(b []byte) string {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return ""
+	}
+	if len(c.secretKeys) == 0 {
+		// Nothing says which values are secret: logging none is the only
+		// safe choice (see Config.SecretKeys).
+		return fmt.Sprintf("(%d bytes, not logged: the client was given no secret keys)", len(b))
 	}
 	if len(b) > maxMaskedBody {
 		// Masking means parsing it whole, for a log line that keeps 8 KiB:
 		// a list of thousands of integrations would cost many times its size.
 		return fmt.Sprintf("(%d bytes, not logged: larger than %d KiB)", len(b), maxMaskedBody>>10)
 	}
-	if masked, _, ok := maskJSON(b); ok {
+	if masked, _, ok := c.maskJSON(b); ok {
 		return truncate(masked)
 	}
 	return truncate(string(b))
@@ -90,14 +89,14 @@ func maskBody(b []byte) string {
 // maskJSON masks the secret values of a JSON document and also returns the
 // string values it masked, so they can be registered with tflog. ok is false
 // when b is not JSON.
-func maskJSON(b []byte) (masked string, secrets []string, ok bool) {
+func (c *Client) maskJSON(b []byte) (masked string, secrets []string, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return "", nil, false
 	}
-	v = maskValue(v, &secrets)
+	v = maskValue(v, c.secretKeys, &secrets)
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
@@ -107,20 +106,20 @@ func maskJSON(b []byte) (masked string, secrets []string, ok bool) {
 	return strings.TrimSpace(out.String()), secrets, true
 }
 
-func maskValue(v any, secrets *[]string) any {
+func maskValue(v any, keys map[string]bool, secrets *[]string) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
-			if isSecretKey(k) && val != nil {
+			if keys[strings.ToLower(k)] && val != nil {
 				collectStrings(val, secrets)
 				t[k] = maskReplacement
 				continue
 			}
-			t[k] = maskValue(val, secrets)
+			t[k] = maskValue(val, keys, secrets)
 		}
 	case []any:
 		for i := range t {
-			t[i] = maskValue(t[i], secrets)
+			t[i] = maskValue(t[i], keys, secrets)
 		}
 	}
 	return v
@@ -142,8 +141,8 @@ func collectStrings(v any, out *[]string) {
 }
 
 // secretValues returns the secret string values in a JSON body.
-func secretValues(b []byte) []string {
-	_, s, _ := maskJSON(b)
+func (c *Client) secretValues(b []byte) []string {
+	_, s, _ := c.maskJSON(b)
 	return s
 }
 

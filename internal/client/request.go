@@ -66,7 +66,7 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 			return nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
 		}
 	}
-	secrets := slices.Concat(secretsFrom(ctx), secretValues(payload))
+	secrets := slices.Concat(secretsFrom(ctx), c.secretValues(payload))
 	mask := masker(c.apiKey, secrets)
 	ctx = c.logContext(ctx, secrets...)
 	cl := &call{method: r.method, path: r.path, retrySafe: r.retrySafe}
@@ -108,7 +108,7 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	req.SetResponseHandler(bufferBody)
 
 	logDebug(ctx, "Immuta API request", map[string]any{
-		"method": r.method, "url": c.baseURL + r.path, "body": maskBody(payload),
+		"method": r.method, "url": c.baseURL + r.path, "body": c.maskBody(payload),
 	})
 	start := time.Now()
 	resp, err := c.http.Do(req)
@@ -122,7 +122,7 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	}
 	logDebug(ctx, "Immuta API response", map[string]any{
 		"method": r.method, "url": c.baseURL + r.path, "status": resp.StatusCode,
-		"attempts": cl.attempts, "duration": time.Since(start).String(), "body": maskBody(body),
+		"attempts": cl.attempts, "duration": time.Since(start).String(), "body": c.maskBody(body),
 	})
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {

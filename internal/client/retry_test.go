@@ -16,7 +16,7 @@ import (
 
 func TestRetryPolicyPerMethod(t *testing.T) {
 	ok := jsonAnswer(200, `{"id":"1","status":"enabled"}`)
-	p := Payload{Type: TypeTrino}
+	p := Payload{Type: "Trino"}
 	type op struct {
 		name string
 		call func(c *Client) error
@@ -73,7 +73,7 @@ func TestRetryPolicyPerMethod(t *testing.T) {
 
 func TestOutcomeUnknownKeepsAPIError(t *testing.T) {
 	r := newRecorder(t, errorAnswer(503, "maintenance"))
-	_, err := newTestClient(t, r.URL).CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+	_, err := newTestClient(t, r.URL).CreateIntegration(context.Background(), Payload{Type: "Trino"})
 	e, ok := asAPIError(err)
 	if !IsOutcomeUnknown(err) || !ok || e.StatusCode != 503 || e.Message != "maintenance" {
 		t.Fatalf("err = %v", err)
@@ -109,7 +109,7 @@ func TestPostRetriedWhenNeverSent(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	c := newTestClient(t, "http://"+addr, func(cfg *Config) { cfg.MaxRetries = 2 })
-	_, err = c.CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+	_, err = c.CreateIntegration(context.Background(), Payload{Type: "Trino"})
 	if err == nil || IsOutcomeUnknown(err) {
 		t.Fatalf("err = %v", err)
 	}
@@ -131,7 +131,7 @@ func TestMidBodyDropRetriedOnGet(t *testing.T) {
 		t.Fatalf("got %v %v after %d requests", i, err, r.count())
 	}
 	r = newRecorder(t, partial, jsonAnswer(200, `{"id":"1","status":"creating"}`))
-	_, err = newTestClient(t, r.URL).CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+	_, err = newTestClient(t, r.URL).CreateIntegration(context.Background(), Payload{Type: "Trino"})
 	if !IsOutcomeUnknown(err) || r.count() != 1 {
 		t.Fatalf("POST with a broken answer: %v after %d requests", err, r.count())
 	}
@@ -160,7 +160,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	// The same hang on a POST is an unknown outcome, not retried.
 	r = newRecorder(t, hang, jsonAnswer(200, `{"id":"1"}`))
 	c = newTestClient(t, r.URL, func(cfg *Config) { cfg.RequestTimeout = 150 * time.Millisecond })
-	_, err = c.CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+	_, err = c.CreateIntegration(context.Background(), Payload{Type: "Trino"})
 	if !IsOutcomeUnknown(err) || r.count() != 1 {
 		t.Fatalf("POST timeout: %v after %d requests", err, r.count())
 	}
@@ -199,7 +199,7 @@ func TestCancelStopsRetryWait(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.CreateIntegration(ctx, Payload{Type: TypeTrino})
+	_, err := c.CreateIntegration(ctx, Payload{Type: "Trino"})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -223,7 +223,7 @@ func TestCancelDuringPostIsOutcomeUnknown(t *testing.T) {
 	c := newTestClient(t, r.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-started; cancel() }()
-	_, err := c.CreateIntegration(ctx, Payload{Type: TypeTrino})
+	_, err := c.CreateIntegration(ctx, Payload{Type: "Trino"})
 	if !errors.Is(err, context.Canceled) || !IsOutcomeUnknown(err) {
 		t.Fatalf("err = %v (outcome unknown %v)", err, IsOutcomeUnknown(err))
 	}

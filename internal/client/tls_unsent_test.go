@@ -26,7 +26,7 @@ func TestUntrustedCertificateMeansNotSent(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	c := newTestClient(t, srv.URL)
-	_, err := c.CreateIntegration(context.Background(), Payload{Type: TypeTrino})
+	_, err := c.CreateIntegration(context.Background(), Payload{Type: "Trino"})
 	if err == nil || !IsCertificateError(err) {
 		t.Fatalf("err = %v, want a certificate error", err)
 	}

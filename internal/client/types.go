@@ -11,16 +11,12 @@ import (
 	"reflect"
 )
 
-// Integration type names, exactly as the API spells them in "type".
-const (
-	TypeSnowflake    = "Snowflake"
-	TypeDatabricks   = "Databricks"
-	TypeRedshift     = "Redshift"
-	TypeAzureSynapse = "Azure Synapse Analytics"
-	TypeBigQuery     = "Google BigQuery"
-	TypeS3           = "Native S3"
-	TypeTrino        = "Trino"
-)
+// The payloads' types and fields are described once, in the provider's
+// type tables (internal/integrationtype); the client carries configs as
+// given (maps or raw JSON) and learns their secret keys from Config.SecretKeys.
+
+// RedactedValue is what GET answers in place of a secret.
+const RedactedValue = "[REDACTED]"
 
 // Integration statuses (IMMUTA_API.md, Statuses).
 const (
@@ -91,14 +87,13 @@ func IsFailed(status string) bool {
 type Payload struct {
 	Type          string `json:"type"`
 	AutoBootstrap *bool  `json:"autoBootstrap,omitempty"`
-	// Config is one of the *Config structs of this package, a
-	// map[string]any, a json.RawMessage or nil (Trino). It is marshalled as
-	// given and omitted when nil.
+	// Config is a map[string]any, a json.RawMessage or nil (Trino). It is
+	// marshalled as given and omitted when nil.
 	Config any `json:"config,omitempty"`
 }
 
 // MarshalJSON omits config also when it holds a typed nil (e.g. a nil
-// *SnowflakeConfig), which encoding/json would otherwise send as null.
+// map[string]any), which encoding/json would otherwise send as null.
 func (p Payload) MarshalJSON() ([]byte, error) {
 	type plain Payload
 	q := plain(p)
@@ -110,8 +105,8 @@ func (p Payload) MarshalJSON() ([]byte, error) {
 
 // DeleteRequest is the optional body of DELETE /integrations/{id}: the
 // privileged credentials of an auto-bootstrapped Snowflake, Redshift or Azure
-// Synapse integration (IMMUTA_API.md, Deleting). Config is typically a *Config struct with
-// only the credential fields set, or a map[string]any.
+// Synapse integration (IMMUTA_API.md, Deleting). Config is typically a
+// map[string]any of the credential fields.
 type DeleteRequest struct {
 	Config any `json:"config,omitempty"`
 }
@@ -146,8 +141,7 @@ type Integration struct {
 	AutoBootstrap     *bool              `json:"autoBootstrap,omitempty"`
 	Status            string             `json:"status"`
 	ValidationResults *ValidationResults `json:"validationResults,omitempty"`
-	// Config is kept raw; decode it with DecodeConfig into the typed config
-	// struct matching Type (or a map).
+	// Config is kept raw; decode it with DecodeConfig (into a map).
 	Config json.RawMessage `json:"config,omitempty"`
 }
 
@@ -175,8 +169,8 @@ func (i *Integration) HasConfig() bool {
 	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 }
 
-// DecodeConfig decodes the integration's config into v (a pointer to one of
-// the *Config structs, or to a map). An absent or null config leaves v as is.
+// DecodeConfig decodes the integration's config into v (typically a pointer
+// to a map). An absent or null config leaves v as is.
 func (i *Integration) DecodeConfig(v any) error {
 	if !i.HasConfig() {
 		return nil

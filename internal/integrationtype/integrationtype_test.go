@@ -13,71 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-
-	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
-
-// typedConfigs are the client's typed payloads, the second description of
-// the wire format; the tables here must agree with them field by field.
-var typedConfigs = map[string]any{
-	"Snowflake":               client.SnowflakeConfig{},
-	"Databricks":              client.DatabricksConfig{},
-	"Redshift":                client.RedshiftConfig{},
-	"Azure Synapse Analytics": client.AzureSynapseConfig{},
-	"Google BigQuery":         client.BigQueryConfig{},
-	"Native S3":               client.S3Config{},
-	"Trino":                   client.TrinoConfig{},
-}
-
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		name := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
-		out[name] = t.Field(i).Type
-	}
-	return out
-}
-
-func compareFields(t *testing.T, where string, fields []Field, typed reflect.Type) {
-	t.Helper()
-	got := jsonFields(typed)
-	seen := map[string]bool{}
-	for _, f := range fields {
-		if f.Local {
-			continue
-		}
-		seen[f.JSON] = true
-		ft, ok := got[f.JSON]
-		if !ok {
-			t.Errorf("%s: field %s (%s) is not in the client's typed config", where, f.Name, f.JSON)
-			continue
-		}
-		if f.Kind == Object {
-			compareFields(t, where+"."+f.JSON, f.Fields, ft)
-		}
-	}
-	for name := range got {
-		if !seen[name] {
-			t.Errorf("%s: the client's typed config has %s, which the provider's table lacks", where, name)
-		}
-	}
-}
-
-func TestTablesAgreeWithClientTypedConfigs(t *testing.T) {
-	if len(All) != len(typedConfigs) {
-		t.Fatalf("%d types in the table, %d typed configs", len(All), len(typedConfigs))
-	}
-	for _, typ := range All {
-		typed, ok := typedConfigs[typ.APIName]
-		if !ok {
-			t.Fatalf("no typed config for %q", typ.APIName)
-		}
-		compareFields(t, typ.APIName, typ.Fields, reflect.TypeOf(typed))
-	}
-}
 
 func TestTablesAreConsistent(t *testing.T) {
 	blocks := map[string]bool{}

@@ -29,6 +29,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 // Address is the provider's source address in the Terraform Registry.
@@ -163,6 +164,8 @@ func (p *immutaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 
 	settings.UserAgent = client.UserAgent(p.version, req.TerraformVersion)
+	// The client masks these in its debug log; without them it logs no bodies.
+	settings.SecretKeys = integrationtype.SecretJSONKeys()
 	c, err := client.New(settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Immuta client", err.Error())

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -316,27 +315,6 @@ func defaultNull(f Field) attr.Value {
 	}
 }
 
-// HostKeyOf renders the fields that identify the integration on its platform
-// ("acme.snowflakecomputing.com", "immuta/US"), from an API config.
-// An answer may leave a field at its default out, and may normalise it: a
-// missing field is its default, and a normalised one is compared in its
-// normal form, so a payload and Immuta's answer give the same key.
-func (t *Type) HostKeyOf(config map[string]any) string {
-	key := ""
-	for i, name := range t.HostKey {
-		f, _ := t.Field(name)
-		if i > 0 {
-			key += "/"
-		}
-		v, ok := config[f.JSON]
-		if !ok || v == nil {
-			v = f.Default
-		}
-		key += f.Normalize.normalize(fmt.Sprint(v))
-	}
-	return key
-}
-
 // IsRedacted reports whether an API value is the redaction placeholder.
 func IsRedacted(v any) bool { s, ok := v.(string); return ok && s == redacted }
 
@@ -346,18 +324,4 @@ func toAnySlice(l []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-// NormalizeHostKey puts a host key written by a user ("ACME.snowflakecomputing.com")
-// in the form HostKeyOf gives, so that the two compare equal.
-func (t *Type) NormalizeHostKey(key string) string {
-	parts := strings.Split(strings.TrimSpace(key), "/")
-	if len(parts) != len(t.HostKey) {
-		return key
-	}
-	for i, name := range t.HostKey {
-		f, _ := t.Field(name)
-		parts[i] = f.Normalize.normalize(parts[i])
-	}
-	return strings.Join(parts, "/")
 }

@@ -135,6 +135,32 @@ type TestMapping struct {
 	Attribute string
 }
 
+// Setup is how an integration type's platform is set up.
+type Setup int
+
+const (
+	// AutoOrManual types are set up by Immuta with privileged credentials
+	// (auto_bootstrap = true) or by an administrator running the setup
+	// script first: Snowflake, Databricks, Redshift, Azure Synapse.
+	AutoOrManual Setup = iota
+	// ManualOnly types are always set up by an administrator; autoBootstrap
+	// is sent, and must be false: BigQuery, S3.
+	ManualOnly
+	// NoSetup types have nothing to set up: the payload is the type alone,
+	// without autoBootstrap or config (Trino).
+	NoSetup
+)
+
+// CanAutoBootstrap reports whether auto_bootstrap may be true.
+func (t *Type) CanAutoBootstrap() bool { return t.Setup == AutoOrManual }
+
+// SendsAutoBootstrap reports whether the payload holds autoBootstrap.
+func (t *Type) SendsAutoBootstrap() bool { return t.Setup != NoSetup }
+
+// SendsConfig reports whether the payload holds a config, and so whether
+// there is anything to edit in place.
+func (t *Type) SendsConfig() bool { return t.Setup != NoSetup }
+
 // Type is one Immuta integration type.
 type Type struct {
 	// Block is the resource's nested attribute name ("snowflake").
@@ -144,13 +170,9 @@ type Type struct {
 	// DisplayName is used in documentation and messages.
 	DisplayName string
 	Description string
-	// AutoBootstrap says whether the type may be auto-bootstrapped; when
-	// false, auto_bootstrap must be false (BigQuery, S3) or is not sent (Trino).
-	AutoBootstrap bool
-	// SendsAutoBootstrap is false for Trino, whose payload is only {"type"}.
-	SendsAutoBootstrap bool
-	// HasConfig is false for Trino: nothing of its block goes to the API.
-	HasConfig bool
+	// Setup says how the platform is set up, which decides what the
+	// payload holds.
+	Setup Setup
 	// InitialCreateScript marks the types whose manual setup has a first
 	// script (POST /integrations/scripts/initial-create): Redshift and
 	// Azure Synapse.

@@ -100,9 +100,9 @@ func nonEmptyStringList() []validator.List {
 // Snowflake is the Snowflake integration.
 var Snowflake = &Type{
 	Block: "snowflake", APIName: "Snowflake", DisplayName: "Snowflake",
-	Description:   "A Snowflake account.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true,
-	HostKey: []string{"host"},
+	Description: "A Snowflake account.",
+	Setup:       AutoOrManual,
+	HostKey:     []string{"host"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
 			"userPassword":           {Requires: []string{"username", "password"}},
@@ -189,9 +189,9 @@ var Snowflake = &Type{
 // Databricks is the Databricks Unity Catalog integration.
 var Databricks = &Type{
 	Block: "databricks", APIName: "Databricks", DisplayName: "Databricks Unity Catalog",
-	Description:   "A Databricks Unity Catalog workspace.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true,
-	HostKey: []string{"workspace_url"},
+	Description: "A Databricks Unity Catalog workspace.",
+	Setup:       AutoOrManual,
+	HostKey:     []string{"workspace_url"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
 			"token":    {Requires: []string{"token"}},
@@ -236,8 +236,8 @@ var Databricks = &Type{
 // Redshift is the Amazon Redshift integration.
 var Redshift = &Type{
 	Block: "redshift", APIName: "Redshift", DisplayName: "Amazon Redshift",
-	Description:   "An Amazon Redshift cluster or serverless workgroup.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true, InitialCreateScript: true,
+	Description: "An Amazon Redshift cluster or serverless workgroup.",
+	Setup:       AutoOrManual, InitialCreateScript: true,
 	HostKey: []string{"host"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
@@ -276,8 +276,8 @@ var Redshift = &Type{
 // AzureSynapse is the Azure Synapse Analytics integration.
 var AzureSynapse = &Type{
 	Block: "azure_synapse", APIName: "Azure Synapse Analytics", DisplayName: "Azure Synapse Analytics",
-	Description:   "An Azure Synapse Analytics dedicated SQL pool.",
-	AutoBootstrap: true, SendsAutoBootstrap: true, HasConfig: true, InitialCreateScript: true,
+	Description: "An Azure Synapse Analytics dedicated SQL pool.",
+	Setup:       AutoOrManual, InitialCreateScript: true,
 	HostKey: []string{"host"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
@@ -316,9 +316,9 @@ var AzureSynapse = &Type{
 // BigQuery is the Google BigQuery integration; it is always set up manually.
 var BigQuery = &Type{
 	Block: "bigquery", APIName: "Google BigQuery", DisplayName: "Google BigQuery",
-	Description:   "A Google BigQuery project.",
-	AutoBootstrap: false, SendsAutoBootstrap: true, HasConfig: true,
-	HostKey: []string{"dataset", "location"},
+	Description: "A Google BigQuery project.",
+	Setup:       ManualOnly,
+	HostKey:     []string{"dataset", "location"},
 	Variants: []Variant{
 		{Rules: map[string]Rule{"": {Requires: []string{"credential"}}}},
 	},
@@ -342,9 +342,9 @@ var BigQuery = &Type{
 // S3 is the Amazon S3 integration; it is always set up manually.
 var S3 = &Type{
 	Block: "s3", APIName: "Native S3", DisplayName: "Amazon S3",
-	Description:   "An Amazon S3 location.",
-	AutoBootstrap: false, SendsAutoBootstrap: true, HasConfig: true,
-	HostKey: []string{"aws_location_path"},
+	Description: "An Amazon S3 location.",
+	Setup:       ManualOnly,
+	HostKey:     []string{"aws_location_path"},
 	Variants: []Variant{
 		{Discriminator: "authentication_type", Exclusive: true, Rules: map[string]Rule{
 			"auto":      {},
@@ -379,8 +379,8 @@ var S3 = &Type{
 // hands back the key the cluster must be configured with.
 var Trino = &Type{
 	Block: "trino", APIName: "Trino", DisplayName: "Starburst (Trino)",
-	Description:   "A Starburst (Trino) cluster. The block takes no arguments: `trino = {}`.",
-	AutoBootstrap: false, SendsAutoBootstrap: false, HasConfig: false,
+	Description: "A Starburst (Trino) cluster. The block takes no arguments: `trino = {}`.",
+	Setup:       NoSetup,
 	Fields: []Field{
 		{Name: "api_key", JSON: "apiKey", Kind: String, Computed: true, Sensitive: true, StoreSwitch: "store_api_key",
 			Description: "Immuta API key the Starburst cluster must be configured with."},

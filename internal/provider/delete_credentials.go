@@ -137,7 +137,7 @@ func deleteRequest(t *integrationtype.Type, name string, autoBootstrap bool, blo
 	if !autoBootstrap || len(t.DeleteCredentials) == 0 {
 		return nil, nil
 	}
-	host := blockHost(t, block)
+	host := t.HostOfBlock(block)
 	forHost := given.forHost(t, host)
 	creds, missing := t.DeleteCredentialsFrom(block, func(p string) (string, bool) {
 		if v, ok := forHost[p]; ok {

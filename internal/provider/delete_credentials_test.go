@@ -129,6 +129,9 @@ func TestAccDeleteCredentials_perHostInOneRun(t *testing.T) {
 		}
 	}
 	wantWarning(run("plan", "-destroy"), "This plan deletes")
+	tf.write(strings.Split(deleteCredsConfig(srv, "IMMUTA", "alpha"), "\nvariable \"beta_password\"")[0]) // beta removed from the configuration
+	wantWarning(run("plan"), "This plan deletes")
+	tf.write(deleteCredsConfig(srv, "IMMUTA", "alpha"))
 	tf.write(deleteCredsConfig(srv, "IMMUTA_V2", "alpha")) // database cannot be edited: both are replaced
 	wantWarning(run("plan"), "This plan replaces, deleting first,")
 	tf.write(deleteCredsConfig(srv, "IMMUTA", "alpha"))
@@ -192,7 +195,11 @@ func TestAccDeleteCredentials_perHostInOneRun(t *testing.T) {
 		}
 	}
 
-	run("destroy", "-auto-approve")
+	// delete_credentials comes before IMMUTA_DELETE_*: a wrong password in
+	// the variable changes nothing.
+	withEnv := *tf
+	withEnv.env = append(append([]string{}, tf.env...), "IMMUTA_DELETE_PASSWORD=wrong-password")
+	outputs = append(outputs, withEnv.mustRun(ctx, "destroy", "-auto-approve"))
 	if left := live(); len(left) != 0 {
 		t.Fatalf("after one destroy Immuta still has %v", left)
 	}
@@ -248,4 +255,74 @@ func zipEntries(t *testing.T, name string) map[string]string {
 		out[f.Name] = string(b)
 	}
 	return out
+}
+
+// TestAccDeleteCredentials_importedIntegration: an imported auto-bootstrapped
+// integration's state holds none of its privileged credentials; the destroy
+// plan says so (not that they were write-only) and names every one to set,
+// the non-secret ones included, and a destroy with them all in
+// delete_credentials deletes it.
+func TestAccDeleteCredentials_importedIntegration(t *testing.T) {
+	accPreCheck(t)
+	t.Parallel()
+	providerDir := buildProvider(t)
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	tf := newTerraformCLI(t, providerDir)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	const host = "imported-4a1e.us-east-1.snowflakecomputing.com"
+	resourceBlock := fmt.Sprintf(`
+resource "immuta_integration" "sf" {
+  auto_bootstrap = true
+  snowflake = {
+    host                = %q
+    warehouse           = "COMPUTE_WH"
+    database            = "IMMUTA"
+    role                = "ACCOUNTADMIN"
+    authentication_type = "userPassword"
+    username            = "IMMUTA_SETUP"
+    password            = "imported-Pa55-7c1d"
+  }
+}
+`, host)
+	providerWith := func(creds string) string {
+		return fmt.Sprintf("provider \"immuta\" {\n  url = %q\n  api_key = %q\n%s}\n", srv.URL, testAPIKey, creds)
+	}
+	tf.write(providerWith("") + resourceBlock)
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := srv.Emulator.Integrations()[0].ID
+	tf.mustRun(ctx, "state", "rm", "immuta_integration.sf")
+	tf.mustRun(ctx, "import", "immuta_integration.sf", id)
+
+	out := flat(tf.mustRun(ctx, "plan", "-destroy"))
+	for _, want := range []string{
+		"Warning: Privileged credentials needed to delete the integration",
+		"an imported integration's cannot be read from Immuta",
+		`"authentication_type" = ...`, `"role" = ...`, "IMMUTA_DELETE_AUTHENTICATION_TYPE",
+		// which secrets follow depends on the authentication type, unknown here
+		"Each authentication type also needs its own credentials", "userPassword: username, password",
+	} {
+		if !strings.Contains(out, flat(want)) {
+			t.Errorf("the destroy plan of an imported integration lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "is write-only") || strings.Contains(out, "are write-only") {
+		t.Errorf("the destroy plan of an imported integration speaks of write-only values:\n%s", out)
+	}
+
+	tf.write(providerWith(fmt.Sprintf(`  delete_credentials = {
+    %q = {
+      authentication_type = "userPassword"
+      username            = "IMMUTA_SETUP"
+      password            = "imported-Pa55-7c1d"
+      role                = "ACCOUNTADMIN"
+    }
+  }
+`, host)) + resourceBlock)
+	if out := tf.mustRun(ctx, "destroy", "-auto-approve"); strings.Contains(out, "Privileged credentials needed") {
+		t.Fatalf("the destroy with every credential given still warns:\n%s", out)
+	}
+	if rec, _ := srv.Emulator.Integration(id); rec.Status != "deleted" {
+		t.Fatalf("integration %s is %q after the destroy, want deleted", id, rec.Status)
+	}
 }

@@ -131,12 +131,9 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 				"reach Immuta's Integrations API: check the provider's url (or %s), which must be the tenant's root URL without a path, "+
 				"such as https://acme.hosted.immutacloud.com, and any proxy in between. Nothing was removed from state, and nothing was changed in Immuta.",
 				name, apiErr.Method, apiErr.URL, apiErr.Message, envURL))
-	case client.IsUnauthorized(err):
-		diags.AddError("Immuta rejected the API key",
-			"Immuta answered 401: check the provider's api_key (or IMMUTA_API_KEY); it may be wrong, expired or revoked.")
-	case client.IsForbidden(err):
-		diags.AddError("Immuta denied the request",
-			"Immuta answered 403: the API key's user needs the APPLICATION_ADMIN permission to manage integrations.")
+	case client.IsUnauthorized(err) || client.IsForbidden(err):
+		summary, detail := authProblem(err, "to "+action+" "+name)
+		diags.AddError(summary, detail)
 	case client.IsConnectionError(err):
 		diags.AddError(fmt.Sprintf("Cannot %s integration: Immuta could not be reached", action),
 			fmt.Sprintf("%s: %s.\n\n%s Check the provider's url (or %s): its scheme, host name and port, and that this machine can reach it "+
@@ -167,6 +164,20 @@ func unchangedAfter(action string) string {
 	}
 	return "No answer came back, and the state is unchanged. If the request reached Immuta before the connection failed, " +
 		"Immuta may have acted on it: the next plan shows what Immuta holds."
+}
+
+// authProblem explains a 401 or 403, the same way for every call (during
+// says which): the key is wrong, or its user lacks APPLICATION_ADMIN.
+func authProblem(err error, during string) (summary, detail string) {
+	if client.IsForbidden(err) {
+		return "The API key may not manage integrations",
+			fmt.Sprintf("Immuta answered 403 %s: the API key (api_key or %s) is valid, but its user lacks the APPLICATION_ADMIN "+
+				"permission, which the Integrations API requires. Nothing was changed in Immuta. Use a key of a user with APPLICATION_ADMIN.",
+				during, envAPIKey)
+	}
+	return "Immuta rejected the API key",
+		fmt.Sprintf("Immuta answered 401 %s: the API key (api_key or %s) is wrong, expired or revoked. Nothing was changed in Immuta. "+
+			"Generate a new API key in Immuta (user profile, API Keys) and set it.", during, envAPIKey)
 }
 
 func timeoutName(action string) string {

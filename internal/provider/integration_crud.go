@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,36 +28,23 @@ const lostAnswerAttempts = 3
 
 func (r *integrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	if !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	plan := planValues(ctx, req.Plan)
-	t, planBlock, ok := typeBlock(ctx, plan)
-	if !ok {
-		resp.Diagnostics.AddError("No integration type", "Set exactly one integration type block.")
-		return
-	}
-	_, configBlock, _ := typeBlock(ctx, configValues(ctx, req.Config))
-	op, d := readOperation(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	autoBootstrap, to := op.autoBootstrap, op.timeouts
-	timeout, d := to.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, op, ok := r.open(ctx, "create", &req.Plan, nil, &req.Config, &resp.Diagnostics)
 	defer cancel()
-	ctx = client.WithSecrets(ctx, t.SecretValues(planBlock, configBlock)...)
+	if !ok {
+		return
+	}
+	t, planBlock, configBlock, timeout := op.t, op.block, op.configBlock, op.timeout
+	autoBootstrap, to := op.m.AutoBootstrap, op.m.Timeouts
 
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
-	name := describe(t, hostOf(t, payload), "")
-	created, diags := r.createOrAdopt(ctx, t, payload, name)
+	host := t.HostOfBlock(planBlock)
+	name := describe(t, host, "")
+	created, diags := r.createOrAdopt(ctx, t, payload, host, name)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name = describe(t, hostOf(t, payload), created.ID)
+	name = describe(t, host, created.ID)
 
 	// Save the ID at once: whatever happens next, the integration is in
 	// state (tainted on error) and never orphaned in Immuta.
@@ -72,11 +59,11 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		// Immuta has no integration with the id its answer gave: the answer
 		// was not its own (a proxy's, or mangled). The integration it made
 		// is on this host.
-		if found, ok := r.findByHost(ctx, t, hostOf(t, payload)); ok && found.ID != created.ID {
+		if found, ok := r.findByHost(ctx, t, host); ok && found.ID != created.ID {
 			tflog.Warn(ctx, "the create's answer named an integration Immuta does not have; adopting the one on this host",
 				map[string]any{"answered_id": created.ID, "id": found.ID})
 			created = found
-			name = describe(t, hostOf(t, payload), created.ID)
+			name = describe(t, host, created.ID)
 			resp.Diagnostics.Append(writeState(ctx, &resp.State, stateFromPlan(t, planBlock, autoBootstrap, created), to)...)
 			status, err = r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
 		}
@@ -109,22 +96,13 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	prior := priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
 		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)}
-	obj, err := r.client.GetIntegration(readCtx, created.ID)
-	var s integrationState
-	var readDiags diag.Diagnostics
-	if err == nil {
-		s, readDiags = stateFromAPI(t, created.ID, obj, prior)
-	}
-	if err != nil || readDiags.HasError() {
+	s, err := r.readBack(readCtx, t, created.ID, prior)
+	if err != nil {
 		// Immuta says the integration is healthy: keep it (not tainted) with
 		// the planned values, and let the next plan read it again.
-		why := fmt.Sprint(err)
-		if readDiags.HasError() {
-			why = readDiags.Errors()[0].Detail()
-		}
 		resp.Diagnostics.AddWarning("Cannot read the new integration back",
 			fmt.Sprintf("%s was created and Immuta reports it %s, but reading it back failed: %s. The state holds the planned values; "+
-				"the next plan reads it again.", name, status.Status, why))
+				"the next plan reads it again.", name, status.Status, err))
 		s = stateFromPlan(t, planBlock, autoBootstrap, created)
 		s.Status, s.ValidationResults = status.Status, prior.ValidationResults
 	}
@@ -137,9 +115,8 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 // when the lost POST lands only after that lookup, so that the next POST is
 // answered 409 "already exists" (or 400 "previously failed to create"), it
 // adopts the integration that answer names.
-func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationtype.Type, payload client.Payload, name string) (*client.Integration, diag.Diagnostics) {
+func (r *integrationResource) createOrAdopt(ctx context.Context, t *integrationtype.Type, payload client.Payload, host, name string) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	host := hostOf(t, payload)
 	for attempt := 1; ; attempt++ {
 		created, err := r.client.CreateIntegration(ctx, payload)
 		if err != nil && interrupted(ctx) {
@@ -207,11 +184,7 @@ func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype
 		if all[i].Type != t.APIName || client.IsDeleted(all[i].Status) {
 			continue // a deleted record lingers in the list but holds no host
 		}
-		var cfg map[string]any
-		if err := all[i].DecodeConfig(&cfg); err != nil {
-			continue
-		}
-		if len(t.HostKey) == 0 || t.HostKeyOf(cfg) == host {
+		if len(t.HostKey) == 0 || t.HostOfJSON(all[i].Config) == host {
 			return &all[i], true
 		}
 	}
@@ -223,20 +196,19 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	state := stateValues(ctx, req.State)
-	op, d := readOperation(ctx, state)
+	state, d := stateModel(ctx, req.State)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	autoBootstrap, to := op.autoBootstrap, op.timeouts
-	name := "Immuta integration " + op.id
-	prior, priorBlock, known := typeBlock(ctx, state)
+	id, autoBootstrap, to := state.ID.ValueString(), state.AutoBootstrap, state.Timeouts
+	name := "Immuta integration " + id
+	prior, priorBlock, known := state.typeBlock()
 	if known {
-		name = describe(prior, blockHost(prior, priorBlock), op.id)
+		name = describe(prior, prior.HostOfBlock(priorBlock), id)
 		ctx = client.WithSecrets(ctx, prior.SecretValues(priorBlock)...)
 	}
-	obj, err := r.client.GetIntegration(ctx, op.id)
+	obj, err := r.client.GetIntegration(ctx, id)
 	if client.IsGone(obj, err) {
 		how := "was not found"
 		if err == nil {
@@ -263,60 +235,41 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	switch obj.Status {
 	case client.StatusRecurringValidationError:
-		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", op.id), obj.ValidationResults, true)...)
+		resp.Diagnostics.Append(validationDiagnostics(t, describe(t, "", id), obj.ValidationResults, true)...)
 	case client.StatusDisabled:
 		resp.Diagnostics.AddWarning("Integration is disabled",
 			fmt.Sprintf("Immuta reports %s as disabled: it was force-disabled and is not in use. Terraform keeps it in state unchanged. "+
-				"To set it up again, replace it: terraform apply -replace=<resource address>.", describe(t, "", op.id)))
+				"To set it up again, replace it: terraform apply -replace=<resource address>.", describe(t, "", id)))
 	}
 	if prior != t {
 		priorBlock = types.ObjectNull(t.AttrTypes()) // secrets of another type do not carry over
 	}
-	var status types.String
-	var results types.List
-	resp.Diagnostics.Append(state(ctx, path.Root("status"), &status)...)
-	resp.Diagnostics.Append(state(ctx, path.Root("validation_results"), &results)...)
-	s, d := stateFromAPI(t, op.id, obj, priorState{Block: priorBlock, AutoBootstrap: autoBootstrap, Status: status, ValidationResults: results})
+	s, d := stateFromAPI(t, id, obj, priorState{Block: priorBlock, AutoBootstrap: autoBootstrap, Status: state.Status, ValidationResults: state.ValidationResults})
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
 
 func (r *integrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
-	if !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	plan := planValues(ctx, req.Plan)
-	t, planBlock, ok := typeBlock(ctx, plan)
+	ctx, cancel, op, ok := r.open(ctx, "update", &req.Plan, &req.State, &req.Config, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
-	_, configBlock, _ := typeBlock(ctx, configValues(ctx, req.Config))
-	op, d := readOperation(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
-	timeout, d := to.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if _, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State)); ok {
-		ctx = client.WithSecrets(ctx, t.SecretValues(planBlock, configBlock, stateBlock)...)
-	}
+	t, planBlock, configBlock, timeout := op.t, op.block, op.configBlock, op.timeout
+	id, autoBootstrap, to := op.m.ID.ValueString(), op.m.AutoBootstrap, op.m.Timeouts
 
-	if !t.HasConfig {
+	if !t.SendsConfig() {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
 		r.updateTrino(ctx, req, resp, id, planBlock, autoBootstrap, to)
 		return
 	}
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
-	name := describe(t, hostOf(t, payload), id)
+	name := describe(t, t.HostOfBlock(planBlock), id)
 	// On failure Immuta keeps (or rolls back to) the previous configuration,
 	// and so does the state.
 	resp.State.Raw = req.State.Raw.Copy()
-	if _, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State)); ok && planBlock.Equal(stateBlock) {
+	if planBlock.Equal(op.stateBlock) {
 		// Only Terraform's own settings (timeouts) changed: nothing to send.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), to)...)
 		return
@@ -346,45 +299,54 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
 
-	obj, err := r.client.GetIntegration(ctx, id)
+	s, err := r.readBack(ctx, t, id, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
+		Status: types.StringValue(status.Status), ValidationResults: op.m.ValidationResults})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the updated integration", fmt.Sprintf("%s was updated, but reading it back failed: %s", name, err))
+		resp.Diagnostics.Append(readBackFailed(name, "updated", err)...)
 		return
 	}
-	s, d := stateFromAPI(t, id, obj, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
-		Status: types.StringValue(status.Status), ValidationResults: validationResultsValue(status.ValidationResults)})
 	// validation_results stays as planned (the prior results), so that update
 	// plans do not list it; this update's results were reported above, and
 	// the next read stores them.
-	var planned types.List
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("validation_results"), &planned)...)
-	s.ValidationResults = planned
-	resp.Diagnostics.Append(d...)
+	s.ValidationResults = op.m.ValidationResults
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
 
-func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.client, &resp.Diagnostics) {
-		return
+// readBack reads an integration after a change and builds its state; what
+// Immuta's answer leaves out keeps its value from prior. An answer that
+// cannot be read, or names another integration, is an error.
+func (r *integrationResource) readBack(ctx context.Context, t *integrationtype.Type, id string, prior priorState) (integrationState, error) {
+	obj, err := r.client.GetIntegration(ctx, id)
+	if err != nil {
+		return integrationState{}, err
 	}
-	state := stateValues(ctx, req.State)
-	t, stateBlock, ok := typeBlock(ctx, state)
+	s, diags := stateFromAPI(t, id, obj, prior)
+	if diags.HasError() {
+		return integrationState{}, errors.New(diags.Errors()[0].Detail())
+	}
+	return s, nil
+}
+
+// readBackFailed: the change was made in Immuta, but reading it back failed;
+// the state keeps its prior values (the caller's resp.State) until the next
+// plan reads the integration again.
+func readBackFailed(name, done string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddError("Cannot read the integration back",
+		fmt.Sprintf("%s was %s in Immuta, but reading it back failed: %s. The state keeps its previous values; the next plan reads "+
+			"the integration again and shows what differs.", name, done, err))
+	return diags
+}
+
+func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel, op, ok := r.open(ctx, "delete", nil, &req.State, nil, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
-	op, d := readOperation(ctx, state)
-	resp.Diagnostics.Append(d...)
-	id, autoBootstrap, to := op.id, op.autoBootstrap, op.timeouts
-	timeout, d := to.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	ctx = client.WithSecrets(ctx, t.SecretValues(stateBlock)...)
-	name := describe(t, blockHost(t, stateBlock), id)
+	t, stateBlock, timeout := op.t, op.block, op.timeout
+	id, autoBootstrap := op.m.ID.ValueString(), op.m.AutoBootstrap
+	name := describe(t, t.HostOfBlock(stateBlock), id)
 	body, missing := deleteRequest(t, name, autoBootstrap.ValueBool(), stateBlock, r.deleteCredentials)
 	if missing != nil {
 		resp.Diagnostics.Append(missing.applyError()...)
@@ -532,47 +494,76 @@ func describe(t *integrationtype.Type, host, id string) string {
 	return s
 }
 
-func hostOf(t *integrationtype.Type, p client.Payload) string {
-	cfg, _ := p.Config.(map[string]any)
-	if len(t.HostKey) == 0 {
-		return ""
-	}
-	return t.HostKeyOf(cfg)
-}
-
 func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.Object) client.Payload {
 	p := client.Payload{Type: t.APIName}
-	if t.SendsAutoBootstrap {
+	if t.SendsAutoBootstrap() {
 		p.AutoBootstrap = &autoBootstrap
 	}
-	if t.HasConfig {
+	if t.SendsConfig() {
 		p.Config = t.APIConfig(plan, config)
 	}
 	return p
 }
 
-// operation is what every operation reads besides the type block.
-type operation struct {
-	id            string
-	autoBootstrap types.Bool
-	timeouts      timeouts.Value
+// opened is what Create, Update and Delete start from.
+type opened struct {
+	t *integrationtype.Type
+	// m is the plan (Create, Update) or the state (Delete); block its type block.
+	m     integrationModel
+	block types.Object
+	// configBlock holds the write-only values, which only the configuration
+	// has; stateBlock is the prior state's block (Update).
+	configBlock, stateBlock types.Object
+	timeout                 time.Duration
 }
 
-func readOperation(ctx context.Context, get getter) (operation, diag.Diagnostics) {
-	var op operation
-	var id types.String
-	var diags diag.Diagnostics
-	diags.Append(get(ctx, path.Root("id"), &id)...)
-	diags.Append(get(ctx, path.Root("auto_bootstrap"), &op.autoBootstrap)...)
-	diags.Append(get(ctx, path.Root("timeouts"), &op.timeouts)...)
-	op.id = id.ValueString()
-	return op, diags
-}
-
-// blockHost is the host key of a type block, for messages.
-func blockHost(t *integrationtype.Type, block types.Object) string {
-	if len(t.HostKey) == 0 {
-		return ""
+// open starts Create, Update and Delete alike: the values are converted
+// once, the type block found, and the operation's context bounded by its
+// timeout and told every secret the blocks hold (masked in whatever Immuta
+// echoes). Delete passes no plan; Create no state. The returned cancel is
+// never nil.
+func (r *integrationResource) open(ctx context.Context, action string, plan *tfsdk.Plan, state *tfsdk.State, config *tfsdk.Config, diags *diag.Diagnostics) (context.Context, context.CancelFunc, opened, bool) {
+	var op opened
+	noop := func() {}
+	if !requireClient(r.client, diags) {
+		return ctx, noop, op, false
 	}
-	return t.HostKeyOf(t.APIConfig(block, types.ObjectNull(t.AttrTypes())))
+	var prior integrationModel
+	if state != nil {
+		m, d := stateModel(ctx, *state)
+		diags.Append(d...)
+		prior = m
+		_, op.stateBlock, _ = m.typeBlock()
+	}
+	op.m = prior
+	if plan != nil {
+		m, d := planModel(ctx, *plan)
+		diags.Append(d...)
+		op.m = m
+	}
+	if config != nil {
+		m, d := configModel(ctx, *config)
+		diags.Append(d...)
+		_, op.configBlock, _ = m.typeBlock()
+	}
+	var ok bool
+	if op.t, op.block, ok = op.m.typeBlock(); !ok {
+		diags.AddError("No integration type", "Set exactly one integration type block: "+strings.Join(blockNames(), ", ")+".")
+		return ctx, noop, op, false
+	}
+	var d diag.Diagnostics
+	switch action {
+	case "create":
+		op.timeout, d = op.m.Timeouts.Create(ctx, defaultCreateTimeout)
+	case "update":
+		op.timeout, d = op.m.Timeouts.Update(ctx, defaultUpdateTimeout)
+	default:
+		op.timeout, d = op.m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	}
+	diags.Append(d...)
+	if diags.HasError() {
+		return ctx, noop, op, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, op.timeout)
+	return client.WithSecrets(ctx, op.t.SecretValues(op.block, op.configBlock, op.stateBlock)...), cancel, op, true
 }

@@ -41,6 +41,7 @@ func (d *integrationDataSource) Metadata(_ context.Context, req datasource.Metad
 }
 
 func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	hostKeys, noHost := hostKeysProse()
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "Immuta's ID of the integration to look up. Conflicts with `type` and `host`.",
@@ -50,16 +51,15 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		},
 		"type": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Type of the integration to look up, as the name of its block: one of %s. "+
-				"Requires `host`, except for `trino` (Immuta allows one Starburst integration).", quotedList(blockNames())),
+				"Requires `host`, except for %s (Immuta allows one integration of a type without a host).", quotedList(blockNames()), noHost),
 			Optional:   true,
 			Computed:   true,
 			Validators: []validator.String{stringvalidator.OneOf(blockNames()...)},
 		},
 		"host": schema.StringAttribute{
 			MarkdownDescription: "What identifies the integration on its platform, which Immuta allows one integration of each type for: " +
-				"`host` for `snowflake`, `redshift` and `azure_synapse`, `workspace_url` for `databricks`, `aws_location_path` for `s3`, " +
-				"and `dataset/location` (such as `immuta/US`) for `bigquery`. Requires `type`; not used with `trino`. " +
-				"Computed (null for `trino`) when looking up by `id`.",
+				hostKeys + " (a key of several fields is written with `/`, such as `immuta/US`). Requires `type`; not used with " + noHost + ". " +
+				"Computed (null for " + noHost + ") when looking up by `id`.",
 			Optional: true,
 			Computed: true,
 			Validators: []validator.String{
@@ -121,7 +121,7 @@ func (d *integrationDataSource) ValidateConfig(ctx context.Context, req datasour
 	case len(t.HostKey) > 0 && host.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("host"), "Missing host",
 			fmt.Sprintf("Looking up a %s integration by type needs host: the integration's %s, which identifies it in Immuta. "+
-				"Or look it up by id instead.", t.DisplayName, hostKeyName(t)))
+				"Or look it up by id instead.", t.DisplayName, t.HostKeyName()))
 	}
 }
 
@@ -184,7 +184,7 @@ func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.T
 			continue
 		}
 		ofType = append(ofType, obj)
-		if len(t.HostKey) == 0 || hostOfIntegration(t, &obj) == host {
+		if len(t.HostKey) == 0 || t.HostOfJSON(obj.Config) == host {
 			matches = append(matches, obj)
 		}
 	}
@@ -194,7 +194,7 @@ func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.T
 	case 0:
 		detail := fmt.Sprintf("Immuta has no %s integration.", t.DisplayName)
 		if len(t.HostKey) > 0 {
-			detail = fmt.Sprintf("Immuta has no %s integration whose %s is %q. ", t.DisplayName, hostKeyName(t), host)
+			detail = fmt.Sprintf("Immuta has no %s integration whose %s is %q. ", t.DisplayName, t.HostKeyName(), host)
 			if len(ofType) == 0 {
 				detail += fmt.Sprintf("It has no %s integration at all.", t.DisplayName)
 			} else {
@@ -213,7 +213,7 @@ func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.T
 func listIntegrations(t *integrationtype.Type, list []client.Integration) string {
 	parts := make([]string, len(list))
 	for i := range list {
-		host := hostOfIntegration(t, &list[i])
+		host := t.HostOfJSON(list[i].Config)
 		if host == "" {
 			parts[i] = "id " + list[i].ID
 			continue
@@ -244,7 +244,7 @@ func writeIntegrationDataSource(ctx context.Context, state *tfsdk.State, obj *cl
 		return diags
 	}
 	autoBootstrap := false
-	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap {
+	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap() {
 		autoBootstrap = *obj.AutoBootstrap
 	}
 	host := types.StringNull()

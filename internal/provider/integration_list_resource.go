@@ -97,12 +97,12 @@ func (f listFilter) matches(t *integrationtype.Type, obj *client.Integration) bo
 	if !f.status.IsNull() && obj.Status != f.status.ValueString() {
 		return false
 	}
-	autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && t.SendsAutoBootstrap
+	autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && t.SendsAutoBootstrap()
 	if !f.autoBootstrap.IsNull() && autoBootstrap != f.autoBootstrap.ValueBool() {
 		return false
 	}
 	if !f.host.IsNull() {
-		return len(t.HostKey) > 0 && hostOfIntegration(t, obj) == t.NormalizeHostKey(f.host.ValueString())
+		return len(t.HostKey) > 0 && t.HostOfJSON(obj.Config) == t.NormalizeHostKey(f.host.ValueString())
 	}
 	return true
 }
@@ -171,7 +171,7 @@ func (l *integrationList) List(ctx context.Context, req list.ListRequest, stream
 // does not stop the adoption of the others; ok is false then.
 func listResult(ctx context.Context, req list.ListRequest, t *integrationtype.Type, obj *client.Integration) (list.ListResult, bool) {
 	result := req.NewListResult(ctx)
-	name := describe(t, hostOfIntegration(t, obj), obj.ID)
+	name := describe(t, t.HostOfJSON(obj.Config), obj.ID)
 	result.DisplayName = name
 	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), obj.ID)...)
 	if req.IncludeResource {

@@ -6,22 +6,18 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -57,12 +53,6 @@ func (r *integrationResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_integration"
 }
 
-var validationResultAttrTypes = map[string]attr.Type{
-	"name":    types.StringType,
-	"status":  types.StringType,
-	"message": types.StringType,
-}
-
 func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
@@ -83,26 +73,15 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 			MarkdownDescription: "Status of the integration in Immuta, such as `enabled` or `recurringValidationError`.",
 			Computed:            true,
 		},
-		"validation_results": schema.ListNestedAttribute{
-			MarkdownDescription: "Results of Immuta's last validation of the integration: every test, or when Immuta reports more than 100, " +
-				"the first 100 with the failed and warning ones first (the provider's TRACE log has them all). Set on create and on every refresh. " +
-				"An in-place update reports its own results as diagnostics and leaves this attribute to the next refresh, so that update plans do not list it.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the validation test."},
-				"status":  schema.StringAttribute{Computed: true, MarkdownDescription: "`passed`, `failed`, `warning` or `skipped`."},
-				"message": schema.StringAttribute{Computed: true, MarkdownDescription: "What is wrong and how to fix it, for failed and warning tests."},
-			}},
-		},
-		"timeouts": timeoutsAttribute(ctx),
+		"validation_results": validationResultsResourceAttribute(),
+		"timeouts":           timeoutsAttribute(ctx),
 	}
 	for _, t := range integrationtype.All {
 		attrs[t.Block] = t.ResourceBlock()
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An Immuta integration: the connection between Immuta and one data platform. " +
-			"Set exactly one of the type blocks (`snowflake`, `databricks`, `redshift`, `azure_synapse`, `bigquery`, `s3`, `trino`).",
+			"Set exactly one of the type blocks (" + quotedList(blockNames()) + ").",
 		Attributes: attrs,
 	}
 }
@@ -134,17 +113,17 @@ func (r *integrationResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	config := configValues(ctx, req.Config)
-	t, block, ok := exactlyOneTypeBlock(ctx, config, &resp.Diagnostics)
+	config, d := configModel(ctx, req.Config)
+	resp.Diagnostics.Append(d...)
+	t, block, ok := exactlyOneTypeBlock(config, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	var autoBootstrap types.Bool
-	resp.Diagnostics.Append(config(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	if autoBootstrap.ValueBool() && !t.AutoBootstrap {
+	autoBootstrap := config.AutoBootstrap
+	if autoBootstrap.ValueBool() && !t.CanAutoBootstrap() {
 		detail := fmt.Sprintf("%s integrations are always set up manually: remove auto_bootstrap or set it to false, "+
 			"and run the setup script from the immuta_integration_script data source before creating the integration.", t.DisplayName)
-		if !t.SendsAutoBootstrap {
+		if !t.SendsAutoBootstrap() {
 			detail = fmt.Sprintf("%s integrations have no set-up step for Immuta to run: remove auto_bootstrap.", t.DisplayName)
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("auto_bootstrap"), "auto_bootstrap is not supported for this type", detail)
@@ -157,53 +136,38 @@ func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.V
 // (an imported integration's generated configuration does), but Immuta
 // needs them on create and on every full-payload update.
 func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		r.warnIfDeleteLacksCredentials(ctx, req.State, "deletes", &resp.Diagnostics)
-		return
-	}
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return // no change: nothing to convert or check
+	}
+	state, d := stateModel(ctx, req.State)
+	resp.Diagnostics.Append(d...)
+	if req.Plan.Raw.IsNull() {
+		r.warnIfDeleteLacksCredentials(state, "deletes", &resp.Diagnostics)
 		return
 	}
 	planRotation(ctx, req, resp)
-	t, block, ok := typeBlock(ctx, configValues(ctx, req.Config))
+	plan, d := planModel(ctx, req.Plan)
+	resp.Diagnostics.Append(d...)
+	config, d := configModel(ctx, req.Config)
+	resp.Diagnostics.Append(d...)
+	t, block, ok := config.typeBlock()
 	if !ok {
 		return
 	}
-	var autoBootstrap types.Bool
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &autoBootstrap)...)
-	resp.Diagnostics.Append(t.Validate(block, autoBootstrap, true)...)
-	if !req.State.Raw.IsNull() {
-		if r.replacementPlanned(ctx, t, req) {
-			// A replacement deletes first: say now if that delete cannot work.
-			r.warnIfDeleteLacksCredentials(ctx, req.State, "replaces, deleting first,", &resp.Diagnostics)
-		} else {
-			requireWriteOnlyVersions(ctx, t, block, req, &resp.Diagnostics)
-		}
+	resp.Diagnostics.Append(t.Validate(block, plan.AutoBootstrap, true)...)
+	_, planBlock, planned := plan.typeBlock()
+	_, stateBlock, inState := state.typeBlock()
+	switch {
+	case !req.State.Raw.IsNull() && (!inState || !planned || !plan.AutoBootstrap.Equal(state.AutoBootstrap) || t.ReplacementPlanned(planBlock, stateBlock)):
+		// A change Immuta cannot edit: the replacement deletes first, so say
+		// now if that delete cannot work. (A -replace is not known here;
+		// Terraform plans it again as a create, whose warnings it drops.)
+		r.warnIfDeleteLacksCredentials(state, "replaces, deleting first,", &resp.Diagnostics)
+	case !req.State.Raw.IsNull():
+		requireWriteOnlyVersions(t, block, planBlock, stateBlock, &resp.Diagnostics)
+	case planned && !resp.Diagnostics.HasError():
+		r.warnIfReplacementLacksCredentials(ctx, t, planBlock, plan.AutoBootstrap.ValueBool(), &resp.Diagnostics)
 	}
-	if req.State.Raw.IsNull() && !resp.Diagnostics.HasError() {
-		if _, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan)); ok {
-			r.warnIfReplacementLacksCredentials(ctx, t, planBlock, autoBootstrap.ValueBool(), &resp.Diagnostics)
-		}
-	}
-}
-
-// replacementPlanned reports whether the plan replaces the integration
-// because of a change to something Immuta cannot edit. (A -replace is not
-// known here; Terraform plans it again as a create, whose warnings it does
-// not show.)
-func (r *integrationResource) replacementPlanned(ctx context.Context, t *integrationtype.Type, req resource.ModifyPlanRequest) bool {
-	var planned, prior types.Bool
-	req.Plan.GetAttribute(ctx, path.Root("auto_bootstrap"), &planned)
-	req.State.GetAttribute(ctx, path.Root("auto_bootstrap"), &prior)
-	if !planned.Equal(prior) {
-		return true
-	}
-	_, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan))
-	if !ok {
-		return false
-	}
-	_, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State))
-	return !ok || t.ReplacementPlanned(planBlock, stateBlock)
 }
 
 // requireWriteOnlyVersions enforces the write-only rule (WriteOnlyRule): an
@@ -211,13 +175,8 @@ func (r *integrationResource) replacementPlanned(ctx context.Context, t *integra
 // included, so each of them needs its version increased in the same change;
 // otherwise a stale value in a pipeline would silently replace the
 // credential Immuta holds.
-func requireWriteOnlyVersions(ctx context.Context, t *integrationtype.Type, configBlock types.Object, req resource.ModifyPlanRequest, out *diag.Diagnostics) {
-	_, planBlock, ok := typeBlock(ctx, planValues(ctx, req.Plan))
-	if !ok || !t.HasConfig {
-		return
-	}
-	_, stateBlock, ok := typeBlock(ctx, stateValues(ctx, req.State))
-	if !ok || planBlock.Equal(stateBlock) {
+func requireWriteOnlyVersions(t *integrationtype.Type, configBlock, planBlock, stateBlock types.Object, out *diag.Diagnostics) {
+	if !t.SendsConfig() || planBlock.Equal(stateBlock) {
 		return // nothing to send: the update changes only Terraform's own settings
 	}
 	for _, p := range t.UnversionedWriteOnly(configBlock, planBlock, stateBlock) {
@@ -241,18 +200,14 @@ func requireWriteOnlyVersions(ctx context.Context, t *integrationtype.Type, conf
 // cost more than the rest of validation in a plan of 1000 (BENCHMARKS.md).
 // A block still unknown (set from a value known only at apply) is
 // judged when it is known.
-func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnostics) (*integrationtype.Type, types.Object, bool) {
+func exactlyOneTypeBlock(config integrationModel, out *diag.Diagnostics) (*integrationtype.Type, types.Object, bool) {
 	var set, names []string
 	var found *integrationtype.Type
 	var foundBlock types.Object
 	unknown := false
 	for _, t := range integrationtype.All {
 		names = append(names, t.Block)
-		var block types.Object
-		if d := config(ctx, path.Root(t.Block), &block); d.HasError() {
-			out.Append(d...)
-			return nil, types.Object{}, false
-		}
+		block := config.Blocks[t.Block]
 		switch {
 		case block.IsUnknown():
 			unknown = true
@@ -279,26 +234,10 @@ func exactlyOneTypeBlock(ctx context.Context, config getter, out *diag.Diagnosti
 // getter is the GetAttribute of a plan, state or configuration.
 type getter func(context.Context, path.Path, any) diag.Diagnostics
 
-// typeBlock finds the one type block that is set.
-func typeBlock(ctx context.Context, get getter) (*integrationtype.Type, types.Object, bool) {
-	for _, t := range integrationtype.All {
-		var block types.Object
-		if diags := get(ctx, path.Root(t.Block), &block); diags.HasError() {
-			continue
-		}
-		if !block.IsNull() && !block.IsUnknown() {
-			return t, block, true
-		}
-	}
-	return nil, types.Object{}, false
-}
-
-var importIDPattern = regexp.MustCompile(`^[0-9]{1,19}$`)
-
 // ParseImportID accepts Immuta's integration ID: a string of digits.
 func ParseImportID(raw string) (string, error) {
 	id := strings.TrimSpace(raw)
-	if !importIDPattern.MatchString(id) {
+	if !integrationIDPattern.MatchString(id) {
 		return "", fmt.Errorf("the import ID must be the integration's numeric Immuta ID, such as 7 (see GET /integrations or the immuta_integrations data source), not %q", truncate(raw, 64))
 	}
 	return id, nil
@@ -324,15 +263,13 @@ func truncate(s string, n int) string {
 // warnIfDeleteLacksCredentials tells at plan time, rather than halfway
 // through an apply, that deleting the integration in state will not find the
 // privileged credentials Immuta needs.
-func (r *integrationResource) warnIfDeleteLacksCredentials(ctx context.Context, state tfsdk.State, what string, out *diag.Diagnostics) {
-	get := stateValues(ctx, state)
-	t, block, ok := typeBlock(ctx, get)
+func (r *integrationResource) warnIfDeleteLacksCredentials(state integrationModel, what string, out *diag.Diagnostics) {
+	t, block, ok := state.typeBlock()
 	if !ok {
 		return
 	}
-	op, d := readOperation(ctx, get)
-	out.Append(d...)
-	if _, missing := deleteRequest(t, describe(t, blockHost(t, block), op.id), op.autoBootstrap.ValueBool(), block, r.deleteCredentials); missing != nil {
+	id := state.ID.ValueString()
+	if _, missing := deleteRequest(t, describe(t, t.HostOfBlock(block), id), state.AutoBootstrap.ValueBool(), block, r.deleteCredentials); missing != nil {
 		out.Append(missing.planWarning(what))
 	}
 }
@@ -348,7 +285,7 @@ func (r *integrationResource) warnIfReplacementLacksCredentials(ctx context.Cont
 	if r.client == nil || !autoBootstrap || len(t.DeleteCredentials) == 0 {
 		return
 	}
-	host := blockHost(t, planBlock)
+	host := t.HostOfBlock(planBlock)
 	if host == "" {
 		return
 	}

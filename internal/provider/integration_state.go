@@ -46,7 +46,7 @@ func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, p
 				"Check that the provider's url points at Immuta itself (not a proxy that rewrites answers), then try again.", name, obj.ID))
 		return integrationState{}, diags
 	}
-	if t.HasConfig && !obj.HasConfig() {
+	if t.SendsConfig() && !obj.HasConfig() {
 		diags.AddError("Immuta's answer has no configuration",
 			fmt.Sprintf("%s: the answer holds no config, so Terraform cannot compare it with the state. The state is unchanged and nothing was "+
 				"changed in Immuta; this is usually a transient answer from Immuta or a proxy: try again.", name))
@@ -58,7 +58,7 @@ func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, p
 		return integrationState{}, diags
 	}
 	autoBootstrap := prior.AutoBootstrap
-	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap {
+	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap() {
 		autoBootstrap = types.BoolValue(*obj.AutoBootstrap)
 	}
 	if autoBootstrap.IsNull() || autoBootstrap.IsUnknown() {

@@ -59,17 +59,14 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 			return
 		}
 	}
-	obj, err := r.client.GetIntegration(ctx, id)
+	prior, d := stateModel(ctx, req.State)
+	resp.Diagnostics.Append(d...)
+	s, err := r.readBack(ctx, t, id, priorState{Block: plan, AutoBootstrap: autoBootstrap, Status: prior.Status, ValidationResults: prior.ValidationResults})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the integration", fmt.Sprintf("%s: %s", name, err))
+		resp.State.Raw = req.State.Raw.Copy()
+		resp.Diagnostics.Append(readBackFailed(name, "changed", err)...)
 		return
 	}
-	var status types.String
-	var results types.List
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("validation_results"), &results)...)
-	s, diags := stateFromAPI(t, id, obj, priorState{Block: plan, AutoBootstrap: autoBootstrap, Status: status, ValidationResults: results})
-	resp.Diagnostics.Append(diags...)
+	s.ValidationResults = prior.ValidationResults // as planned: refreshed by the next read
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
-	s.ValidationResults = results // as planned: refreshed by the next read
 }

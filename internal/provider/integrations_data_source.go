@@ -118,9 +118,9 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 		t, known := integrationtype.ByAPIName(obj.Type)
 		host := types.StringNull()
 		if known && len(t.HostKey) > 0 {
-			host = types.StringValue(hostOfIntegration(t, obj))
+			host = types.StringValue(t.HostOfJSON(obj.Config))
 		}
-		autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && (!known || t.SendsAutoBootstrap)
+		autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && (!known || t.SendsAutoBootstrap())
 		item, diags := types.ObjectValue(integrationSummaryAttrTypes, map[string]attr.Value{
 			"id": types.StringValue(obj.ID), "type": types.StringValue(block), "auto_bootstrap": types.BoolValue(autoBootstrap),
 			"status": types.StringValue(obj.Status), "host": host,

@@ -164,3 +164,57 @@ func TestAccInterrupt_duringCreateRequest(t *testing.T) {
 	}
 	tf.mustRun(ctx, "destroy", "-auto-approve")
 }
+
+// TestAccInterrupt_duringUpdateAndDeleteWaits: Ctrl-C while Immuta applies a
+// change keeps the previous values in state, and the next plan, once Immuta
+// has finished, shows what still differs (here: nothing); Ctrl-C while Immuta
+// deletes keeps the integration in state, and the same command run again
+// finishes the delete.
+func TestAccInterrupt_duringUpdateAndDeleteWaits(t *testing.T) {
+	accPreCheck(t)
+	t.Parallel()
+	providerDir := buildProvider(t)
+	srv := startEmulator(t)
+	tf := newTerraformCLI(t, providerDir)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	config := fmt.Sprintf(interruptConfig, srv.URL, testAPIKey)
+	tf.write(config)
+	tf.mustRun(ctx, "apply", "-auto-approve")
+
+	srv.Emulator.SetTransitionDelay(3 * time.Second)
+	tf.write(strings.Replace(config, `"COMPUTE_WH"`, `"OTHER_WH"`, 1))
+	srv.Emulator.ClearRequests()
+	out := tf.interruptedRun(ctx, func() bool { return loggedAny(srv, "GET", "/status") }, "apply", "-auto-approve")
+	for _, want := range []string{"Error: Interrupted while Immuta was working on the integration",
+		"waiting for Immuta to apply the change", "keeps the previous values", "run terraform plan once Immuta has finished"} {
+		if !strings.Contains(flat(out), want) {
+			t.Errorf("the interrupted update does not say %q:\n%s", want, out)
+		}
+	}
+	if show := tf.mustRun(ctx, "show"); !strings.Contains(show, `"COMPUTE_WH"`) {
+		t.Fatalf("the state does not keep the previous warehouse:\n%s", show)
+	}
+	time.Sleep(3500 * time.Millisecond) // Immuta finishes the change
+	srv.Emulator.SetTransitionDelay(0)
+	if plan := tf.mustRun(ctx, "plan"); !strings.Contains(plan, "No changes") {
+		t.Fatalf("after Immuta finished the interrupted change, the plan is not empty:\n%s", plan)
+	}
+
+	srv.Emulator.SetTransitionDelay(3 * time.Second)
+	srv.Emulator.ClearRequests()
+	out = tf.interruptedRun(ctx, func() bool { return loggedAny(srv, "GET", "/status") }, "destroy", "-auto-approve")
+	for _, want := range []string{"waiting for Immuta to delete", "still holds the integration", "run the same terraform command again"} {
+		if !strings.Contains(flat(out), want) {
+			t.Errorf("the interrupted delete does not say %q:\n%s", want, out)
+		}
+	}
+	if list := tf.mustRun(ctx, "state", "list"); !strings.Contains(list, "immuta_integration.sf") {
+		t.Fatalf("the interrupted delete left the state without the integration: %q", list)
+	}
+	srv.Emulator.SetTransitionDelay(0)
+	tf.mustRun(ctx, "destroy", "-auto-approve")
+	if list, _ := tf.run(ctx, "state", "list"); strings.TrimSpace(list) != "" {
+		t.Fatalf("after the second destroy the state holds %q", list)
+	}
+}

@@ -224,6 +224,17 @@ func TestAccWriteOnly_inPlaceUpdateNeedsNewVersion(t *testing.T) {
 			return nil
 		}
 	}
+	// Settings left out and filled in by Immuta (workspaces) are sent back
+	// with a full-payload update, as documented.
+	sentBack := func(fragment string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			calls := loggedCallsPrefix(srv, "PUT", "/integrations/")
+			if len(calls) == 0 || !strings.Contains(string(calls[len(calls)-1].Body), fragment) {
+				return fmt.Errorf("the last PUT does not send %s back: %+v", fragment, calls)
+			}
+			return nil
+		}
+	}
 	putsAre := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			if n := puts(); n != want {
@@ -248,14 +259,19 @@ func TestAccWriteOnly_inPlaceUpdateNeedsNewVersion(t *testing.T) {
 					plancheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("validation_results"), knownvalue.NotNull()),
 				}},
 				Check: resource.ComposeTestCheckFunc(storedPassword("pw-two"), putsAre(1),
-					resource.TestCheckResourceAttr(resourceAddress, "snowflake.warehouse", "WH_2")),
+					resource.TestCheckResourceAttr(resourceAddress, "snowflake.warehouse", "WH_2"),
+					sentBack(`"workspaces":{"enabled":false`)),
+			},
+			{ // any change of the version sends the value, down as well as up
+				Config: config("WH_2", "pw-three", 1, ""),
+				Check:  resource.ComposeTestCheckFunc(storedPassword("pw-three"), putsAre(2)),
 			},
 			{ // timeouts are Terraform's own: nothing to send, no version needed
-				Config: config("WH_2", "pw-two", 2, `timeouts = { update = "5m" }`),
+				Config: config("WH_2", "pw-three", 1, `timeouts = { update = "5m" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeTestCheckFunc(putsAre(1), resource.TestCheckResourceAttr(resourceAddress, "timeouts.update", "5m")),
+				Check: resource.ComposeTestCheckFunc(putsAre(2), resource.TestCheckResourceAttr(resourceAddress, "timeouts.update", "5m")),
 			},
 		},
 	})
@@ -310,4 +326,40 @@ func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
 		}
 	}
 	tf.mustRun(ctx, "destroy", "-auto-approve")
+}
+
+// TestAccRefreshWarnings_disabledAndGone: a force-disabled integration stays
+// in state with a warning; one deleted in Immuta is dropped with a warning
+// and planned again (the drift guide's promise).
+func TestAccRefreshWarnings_disabledAndGone(t *testing.T) {
+	accPreCheck(t)
+	t.Parallel()
+	providerDir := buildProvider(t)
+	srv := startEmulator(t)
+	tf := newTerraformCLI(t, providerDir)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "refresh.snowflakecomputing.com"))
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := srv.Emulator.Integrations()[0].ID
+
+	if err := srv.Emulator.ForceStatus(id, emulator.ForcedStatus{Status: "disabled"}); err != nil {
+		t.Fatal(err)
+	}
+	out := flat(tf.mustRun(ctx, "plan"))
+	for _, want := range []string{"Warning: Integration is disabled", "force-disabled and is not in use", "terraform apply -replace=", "No changes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan of a disabled integration lacks %q:\n%s", want, out)
+		}
+	}
+
+	if err := srv.Emulator.Vanish(id); err != nil {
+		t.Fatal(err)
+	}
+	out = flat(tf.mustRun(ctx, "plan"))
+	for _, want := range []string{"Warning: Integration no longer exists", "deleted outside Terraform", "1 to add, 0 to change, 0 to destroy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan of an integration deleted in Immuta lacks %q:\n%s", want, out)
+		}
+	}
 }

@@ -89,8 +89,7 @@ var urlPattern = regexp.MustCompile(`^https?://[^\s/]+`)
 
 func (p *immutaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manage [Immuta](https://www.immuta.com) integrations (Snowflake, Databricks Unity Catalog, " +
-			"Redshift, Azure Synapse Analytics, Google BigQuery, Amazon S3 and Starburst (Trino)) through Immuta's Integrations API.",
+		MarkdownDescription: "Manage [Immuta](https://www.immuta.com) integrations (" + typeDisplayNames() + ") through Immuta's Integrations API.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Immuta tenant, such as `https://acme.hosted.immutacloud.com`. " +
@@ -189,14 +188,9 @@ func accessCheckDiagnostics(baseURL string, err error) diag.Diagnostics {
 	var decodeErr *client.DecodeError
 	const nothing = "Nothing was read or changed in Immuta."
 	switch {
-	case client.IsUnauthorized(err):
-		diags.AddAttributeError(path.Root("api_key"), "Immuta rejected the API key",
-			fmt.Sprintf("Immuta at %s answered 401 to the provider's check of its settings: the API key (api_key or %s) is wrong, expired or revoked. "+
-				"%s Generate a new API key in Immuta (user profile, API Keys) and set it.", baseURL, envAPIKey, nothing))
-	case client.IsForbidden(err):
-		diags.AddAttributeError(path.Root("api_key"), "The API key may not manage integrations",
-			fmt.Sprintf("Immuta at %s answered 403 to the provider's check of its settings: the API key (api_key or %s) is valid, but its user lacks "+
-				"the APPLICATION_ADMIN permission, which the Integrations API requires. %s Use a key of a user with APPLICATION_ADMIN.", baseURL, envAPIKey, nothing))
+	case client.IsUnauthorized(err) || client.IsForbidden(err):
+		summary, detail := authProblem(err, "at "+baseURL+" to the provider's check of its settings")
+		diags.AddAttributeError(path.Root("api_key"), summary, detail)
 	case client.IsCertificateError(err):
 		diags.AddAttributeError(path.Root("ca_certificate"), "The Immuta server's certificate is not trusted",
 			fmt.Sprintf("Checking the provider's settings against %s: %s.\n\n%s If the tenant uses a private certificate authority, set ca_certificate "+
@@ -297,6 +291,9 @@ func resolveSettings(cfg providerModel) (client.Config, diag.Diagnostics) {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid "+envMaxRetries, envMaxRetries+" must be a whole number between 0 and 20.")
 		}
 		out.MaxRetries = n
+	}
+	if out.MaxRetries == 0 {
+		out.MaxRetries = -1 // the client reads 0 as "its default"; here 0 means no retry
 	}
 	return out, diags
 }

@@ -5,10 +5,13 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
 
 func TestProviderSchemaIsValid(t *testing.T) {
@@ -69,7 +74,7 @@ func TestResolveSettingsFallsBackToEnvironment(t *testing.T) {
 	cfg.URL = types.StringValue("https://other.example.com")
 	cfg.MaxRetries = types.Int64Value(0)
 	got, _ = resolveSettings(cfg)
-	if got.URL != "https://other.example.com" || got.MaxRetries != 0 {
+	if got.URL != "https://other.example.com" || got.MaxRetries != -1 {
 		t.Errorf("the configuration must win over the environment: %+v", got)
 	}
 }
@@ -208,4 +213,44 @@ resource "immuta_integration" "test" {
 			ExpectError: regexp.MustCompile(`(?s)Immuta rejected the API key.*401`),
 		}},
 	})
+}
+
+// TestMaxRetriesZeroMeansOneAttempt: as documented, max_retries = 0 (or
+// IMMUTA_MAX_RETRIES=0) turns retries off: one request to a server that
+// always answers 503, not the default six.
+func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
+	for _, fromEnv := range []bool{false, true} {
+		clearEnv(t)
+		var mu sync.Mutex
+		requests := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			mu.Lock()
+			requests++
+			mu.Unlock()
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}))
+		cfg := nullSettings()
+		cfg.URL = types.StringValue(srv.URL)
+		cfg.APIKey = types.StringValue("k")
+		if fromEnv {
+			t.Setenv(envMaxRetries, "0")
+		} else {
+			cfg.MaxRetries = types.Int64Value(0)
+		}
+		settings, diags := resolveSettings(cfg)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		c, err := client.New(settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetIntegration(context.Background(), "1"); err == nil {
+			t.Fatal("a 503 was not an error")
+		}
+		srv.Close()
+		if requests != 1 {
+			t.Errorf("max_retries = 0 (from the environment: %t) sent %d requests, want 1", fromEnv, requests)
+		}
+	}
 }

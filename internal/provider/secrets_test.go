@@ -651,10 +651,15 @@ func TestAccSecretsNeverLeakCLI(t *testing.T) {
 	checkSearchWorks(t, srv, trinoKey)
 
 	logText, _ := os.ReadFile(cliLog)
-	for _, want := range []string{"Immuta API request", "Immuta API response", "provider.terraform-provider-immuta"} {
+	for _, want := range []string{"Immuta API request", "Immuta API response", "provider.terraform-provider-immuta", `***`} {
 		if !strings.Contains(string(logText), want) {
-			t.Errorf("the log lacks %q: the provider's logs did not reach Terraform's", want)
+			t.Errorf("the log lacks %q: the provider's logs (with bodies, their secrets masked) did not reach Terraform's", want)
 		}
+	}
+	// The provider hands the client the secret keys of the type tables, so
+	// bodies are logged masked rather than left out.
+	if strings.Contains(string(logText), "not logged: the client was given no secret keys") {
+		t.Error("the client logged no bodies: the provider did not give it the type tables' secret keys")
 	}
 	if !strings.Contains(strings.Join(outputs, "\n"), "(sensitive value)") {
 		t.Error("no plan showed a sensitive value: the outputs searched are not the plans")

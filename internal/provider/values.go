@@ -6,23 +6,23 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 // Each GetAttribute or SetAttribute of the framework walks the schema and
 // converts values again; with seven type blocks that was most of the
 // provider's own CPU time in a plan of a thousand integrations (see
-// BENCHMARKS.md). So a plan, state or configuration is converted once, read
-// from that conversion, and a state is written in one piece.
+// BENCHMARKS.md). So a plan, state or configuration is converted once into
+// an integrationModel, and a state is written in one piece.
 
 // schemaTyper is what the framework's plan, state and configuration say of
 // their schema.
@@ -30,75 +30,64 @@ type schemaTyper interface {
 	Type() attr.Type
 }
 
-// valuesOf converts a whole plan, state or configuration once and returns a
-// getter over it: root attributes and attributes of nested objects are read
-// from the conversion; any other path goes to fallback, the framework's own
-// GetAttribute.
-func valuesOf(ctx context.Context, schema schemaTyper, raw tftypes.Value, fallback getter) getter {
+// integrationModel is a plan, state or configuration of immuta_integration.
+// The type blocks are kept by block name, as the type tables define them; a
+// null plan or state (a destroy, a create) is the zero model.
+type integrationModel struct {
+	ID                types.String
+	AutoBootstrap     types.Bool
+	Status            types.String
+	ValidationResults types.List
+	Timeouts          timeouts.Value
+	Blocks            map[string]types.Object
+}
+
+// modelOf converts a whole plan, state or configuration.
+func modelOf(ctx context.Context, schema schemaTyper, raw tftypes.Value) (integrationModel, diag.Diagnostics) {
+	var m integrationModel
+	var diags diag.Diagnostics
+	if raw.IsNull() || !raw.IsKnown() {
+		return m, diags
+	}
 	converted, err := schema.Type().ValueFromTerraform(ctx, raw)
 	root, ok := converted.(basetypes.ObjectValue)
-	if err != nil || !ok || root.IsNull() || root.IsUnknown() {
-		return fallback
+	if err != nil || !ok {
+		diags.AddError("Provider error", fmt.Sprintf("cannot read the resource's values: %v", err))
+		return m, diags
 	}
 	attrs := root.Attributes()
-	return func(ctx context.Context, p path.Path, target any) diag.Diagnostics {
-		if v, ok := lookup(attrs, p); ok && assign(v, target) {
-			return nil
-		}
-		return fallback(ctx, p, target)
+	m.ID, _ = attrs["id"].(types.String)
+	m.AutoBootstrap, _ = attrs["auto_bootstrap"].(types.Bool)
+	m.Status, _ = attrs["status"].(types.String)
+	m.ValidationResults, _ = attrs["validation_results"].(types.List)
+	m.Timeouts, _ = attrs["timeouts"].(timeouts.Value)
+	m.Blocks = make(map[string]types.Object, len(integrationtype.All))
+	for _, t := range integrationtype.All {
+		m.Blocks[t.Block], _ = attrs[t.Block].(types.Object)
 	}
+	return m, diags
 }
 
-func planValues(ctx context.Context, p tfsdk.Plan) getter {
-	return valuesOf(ctx, p.Schema, p.Raw, p.GetAttribute)
+func planModel(ctx context.Context, p tfsdk.Plan) (integrationModel, diag.Diagnostics) {
+	return modelOf(ctx, p.Schema, p.Raw)
 }
 
-func stateValues(ctx context.Context, s tfsdk.State) getter {
-	return valuesOf(ctx, s.Schema, s.Raw, s.GetAttribute)
+func stateModel(ctx context.Context, s tfsdk.State) (integrationModel, diag.Diagnostics) {
+	return modelOf(ctx, s.Schema, s.Raw)
 }
 
-func configValues(ctx context.Context, c tfsdk.Config) getter {
-	return valuesOf(ctx, c.Schema, c.Raw, c.GetAttribute)
+func configModel(ctx context.Context, c tfsdk.Config) (integrationModel, diag.Diagnostics) {
+	return modelOf(ctx, c.Schema, c.Raw)
 }
 
-// lookup follows a path of attribute names through known objects.
-func lookup(attrs map[string]attr.Value, p path.Path) (attr.Value, bool) {
-	steps := p.Steps()
-	if len(steps) == 0 {
-		return nil, false
-	}
-	var cur attr.Value
-	for i, step := range steps {
-		name, ok := step.(path.PathStepAttributeName)
-		if !ok {
-			return nil, false
-		}
-		if i > 0 {
-			obj, ok := cur.(basetypes.ObjectValue)
-			if !ok || obj.IsNull() || obj.IsUnknown() {
-				return nil, false
-			}
-			attrs = obj.Attributes()
-		}
-		if cur, ok = attrs[string(name)]; !ok {
-			return nil, false
+// typeBlock finds the one type block that is set and known.
+func (m integrationModel) typeBlock() (*integrationtype.Type, types.Object, bool) {
+	for _, t := range integrationtype.All {
+		if b := m.Blocks[t.Block]; !b.IsNull() && !b.IsUnknown() {
+			return t, b, true
 		}
 	}
-	return cur, true
-}
-
-// assign stores v in *target when it has exactly target's type.
-func assign(v attr.Value, target any) bool {
-	dst := reflect.ValueOf(target)
-	if dst.Kind() != reflect.Pointer || dst.IsNil() {
-		return false
-	}
-	src := reflect.ValueOf(v)
-	if !src.IsValid() || src.Type() != dst.Elem().Type() {
-		return false
-	}
-	dst.Elem().Set(src)
-	return true
+	return nil, types.Object{}, false
 }
 
 // writeState replaces the whole state with s in one conversion. Attributes

@@ -51,7 +51,7 @@ func TestWriteStateThenReadItBack(t *testing.T) {
 	ctx := context.Background()
 	state := integrationSchemaState(t)
 	written := integrationState{
-		Type: integrationtype.Trino, ID: "42", AutoBootstrap: types.BoolValue(false), Status: "enabled",
+		Type: integrationtype.Trino, ID: "42", AutoBootstrap: types.BoolValue(true), Status: "enabled",
 		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t),
 	}
 	// timeouts never read (an import) must not break the write.
@@ -59,76 +59,54 @@ func TestWriteStateThenReadItBack(t *testing.T) {
 		t.Fatalf("writeState: %v", diags)
 	}
 
-	// The framework's own reader and the one-conversion reader agree.
-	for _, get := range map[string]getter{"framework": state.GetAttribute, "values": stateValues(ctx, state)} {
-		var id, status types.String
-		var rotation types.Int64
-		get(ctx, path.Root("id"), &id)
-		get(ctx, path.Root("status"), &status)
-		get(ctx, trinoRotation, &rotation)
-		if id.ValueString() != "42" || status.ValueString() != "enabled" || rotation.ValueInt64() != 3 {
-			t.Errorf("read back id=%s status=%s rotate_api_key=%s", id, status, rotation)
-		}
-		got, block, ok := typeBlock(ctx, get)
-		if !ok || got != integrationtype.Trino || !block.Equal(written.Block) {
-			t.Errorf("typeBlock = %v %v", got, ok)
-		}
-		var other types.Object
-		get(ctx, path.Root(integrationtype.Snowflake.Block), &other)
-		if !other.IsNull() {
-			t.Errorf("the snowflake block of a Trino integration = %s, want null", other)
-		}
-		var to timeouts.Value
-		if d := get(ctx, path.Root("timeouts"), &to); d.HasError() || !to.IsNull() {
-			t.Errorf("timeouts = %v (%v), want null", to, d)
-		}
+	// The model and the framework's own reader agree on what was written.
+	m, diags := stateModel(ctx, state)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	var id, status types.String
+	var rotation types.Int64
+	state.GetAttribute(ctx, path.Root("id"), &id)
+	state.GetAttribute(ctx, path.Root("status"), &status)
+	state.GetAttribute(ctx, trinoRotation, &rotation)
+	if id.ValueString() != "42" || status.ValueString() != "enabled" || rotation.ValueInt64() != 3 {
+		t.Errorf("the framework read id=%s status=%s rotate_api_key=%s", id, status, rotation)
+	}
+	if !m.ID.Equal(id) || !m.Status.Equal(status) || !m.AutoBootstrap.ValueBool() || !m.Timeouts.IsNull() {
+		t.Errorf("the model read id=%s status=%s auto_bootstrap=%s timeouts=%s", m.ID, m.Status, m.AutoBootstrap, m.Timeouts)
+	}
+	got, block, ok := m.typeBlock()
+	if !ok || got != integrationtype.Trino || !block.Equal(written.Block) {
+		t.Errorf("typeBlock = %v %v", got, ok)
+	}
+	if other := m.Blocks[integrationtype.Snowflake.Block]; !other.IsNull() {
+		t.Errorf("the snowflake block of a Trino integration = %s, want null", other)
 	}
 }
 
-func TestValuesOfFallsBackWhenItCannotAnswer(t *testing.T) {
-	ctx := context.Background()
-	state := integrationSchemaState(t) // null: nothing converted
-	calls := 0
-	fallback := func(context.Context, path.Path, any) diag.Diagnostics { calls++; return nil }
-	get := valuesOf(ctx, state.Schema, state.Raw, fallback)
-	var id types.String
-	get(ctx, path.Root("id"), &id)
-	if calls != 1 {
-		t.Errorf("a null state went to the fallback %d times, want 1", calls)
+func TestModelOfNothing(t *testing.T) {
+	// A create has no state and a destroy no plan: the zero model, with no
+	// type block.
+	m, diags := stateModel(context.Background(), integrationSchemaState(t))
+	if diags.HasError() || !m.ID.IsNull() || m.Blocks != nil {
+		t.Fatalf("the model of a null state = %+v (%v)", m, diags)
 	}
-
-	if d := writeState(ctx, &state, integrationState{Type: integrationtype.Trino, ID: "1", AutoBootstrap: types.BoolValue(false),
-		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t)}, timeouts.Value{}); d.HasError() {
-		t.Fatal(d)
-	}
-	calls = 0
-	get = valuesOf(ctx, state.Schema, state.Raw, fallback)
-	var wrongType types.Bool
-	get(ctx, path.Root("id"), &wrongType) // a target of another type
-	get(ctx, path.Root("id").AtListIndex(0), &id)
-	get(ctx, path.Root("no_such_attribute"), &id)
-	get(ctx, path.Root(integrationtype.Snowflake.Block).AtName("host"), &id) // inside a null block
-	if calls != 4 {
-		t.Errorf("%d of 4 unanswerable reads went to the fallback", calls)
-	}
-	get(ctx, path.Root("id"), &id)
-	if calls != 4 || id.ValueString() != "1" {
-		t.Errorf("a plain read went to the fallback or read %s", id)
+	if _, _, ok := m.typeBlock(); ok {
+		t.Error("a null state has a type block")
 	}
 }
 
 func TestExactlyOneTypeBlock(t *testing.T) {
-	ctx := context.Background()
-	blocks := func(values map[string]types.Object) getter {
-		return func(_ context.Context, p path.Path, target any) diag.Diagnostics {
-			name := p.String()
-			v, ok := values[name]
+	blocks := func(values map[string]types.Object) integrationModel {
+		m := integrationModel{Blocks: map[string]types.Object{}}
+		for _, t := range integrationtype.All {
+			v, ok := values[t.Block]
 			if !ok {
 				v = types.ObjectNull(map[string]attr.Type{})
 			}
-			*target.(*types.Object) = v
-			return nil
+			m.Blocks[t.Block] = v
 		}
+		return m
 	}
 	set := types.ObjectValueMust(map[string]attr.Type{}, map[string]attr.Value{})
 	unknown := types.ObjectUnknown(map[string]attr.Type{})
@@ -147,7 +125,7 @@ func TestExactlyOneTypeBlock(t *testing.T) {
 	}
 	for _, c := range cases {
 		var diags diag.Diagnostics
-		got, _, ok := exactlyOneTypeBlock(ctx, blocks(c.blocks), &diags)
+		got, _, ok := exactlyOneTypeBlock(blocks(c.blocks), &diags)
 		if ok != c.ok || len(diags.Errors()) != len(c.errs) {
 			t.Errorf("%s: ok=%v with %d errors %v, want ok=%v with %d", c.name, ok, len(diags.Errors()), diags, c.ok, len(c.errs))
 			continue
@@ -185,34 +163,5 @@ func TestWriteStateRefusesAMistypedValue(t *testing.T) {
 	}
 	if !state.Raw.Equal(before) {
 		t.Error("a refused write changed the state")
-	}
-}
-
-func TestValuesAnswerWithoutTheFramework(t *testing.T) {
-	ctx := context.Background()
-	state := integrationSchemaState(t)
-	if d := writeState(ctx, &state, integrationState{Type: integrationtype.Trino, ID: "9", AutoBootstrap: types.BoolValue(true),
-		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t)}, timeouts.Value{}); d.HasError() {
-		t.Fatal(d)
-	}
-	get := valuesOf(ctx, state.Schema, state.Raw, func(_ context.Context, p path.Path, _ any) diag.Diagnostics {
-		t.Errorf("%s went to the framework", p)
-		return nil
-	})
-	var id types.String
-	var autoBootstrap types.Bool
-	var rotation types.Int64
-	var to timeouts.Value
-	var block types.Object
-	for p, target := range map[string]any{"id": &id, "auto_bootstrap": &autoBootstrap, "timeouts": &to, "trino": &block} {
-		if d := get(ctx, path.Root(p), target); d.HasError() {
-			t.Errorf("%s: %v", p, d)
-		}
-	}
-	if d := get(ctx, trinoRotation, &rotation); d.HasError() {
-		t.Error(d)
-	}
-	if id.ValueString() != "9" || !autoBootstrap.ValueBool() || !to.IsNull() || block.IsNull() || rotation.ValueInt64() != 3 {
-		t.Errorf("read id=%s auto_bootstrap=%s timeouts=%s rotate_api_key=%s", id, autoBootstrap, to, rotation)
 	}
 }

@@ -37,7 +37,8 @@ const deleteCredentialsAttr = "delete_credentials"
 func deleteCredentialsSchema() schema.MapAttribute {
 	return schema.MapAttribute{
 		MarkdownDescription: "Privileged credentials for deleting auto-bootstrapped integrations, by the integration's `host`. " +
-			"Immuta does not keep the credentials an auto-bootstrapped Snowflake, Redshift or Azure Synapse integration was set up with, " +
+			"Immuta does not keep the credentials an auto-bootstrapped " +
+			displayNamesWhere(func(t *integrationtype.Type) bool { return len(t.DeleteCredentials) > 0 }) + " integration was set up with, " +
 			"and needs them again to remove it (on destroy, on removal from the configuration and on replacement). " +
 			"Whatever the resource's state lacks (a write-only secret, which is never stored; every credential of an imported integration) " +
 			"is taken from here, so set it from an ephemeral source (an `ephemeral` variable or resource: Terraform 1.10, OpenTofu 1.11 and later): " +

@@ -61,7 +61,7 @@ func (d *integrationScriptDataSource) Schema(_ context.Context, _ datasource.Sch
 	attrs := map[string]schema.Attribute{
 		"action": schema.StringAttribute{
 			MarkdownDescription: "Which script to render: `create` (set the platform up before creating the integration), " +
-				"`initial-create` (the first of the two setup scripts of `redshift` and `azure_synapse`, run before `create`), " +
+				"`initial-create` (the first of the two setup scripts of " + blocksWhere(func(t *integrationtype.Type) bool { return t.InitialCreateScript }) + ", run before `create`), " +
 				"`edit` (apply a configuration change to an existing integration), `delete` (remove Immuta's objects from the platform " +
 				"after deleting an integration), `cleanup` and `post-cleanup` (clean up after a failed create).",
 			Required:   true,

@@ -71,3 +71,25 @@ func hostKeysProse() (keys, without string) {
 	}
 	return strings.Join(parts, "; "), andList(none)
 }
+
+// blocksWhere lists, as code, the blocks of the types for which keep is true.
+func blocksWhere(keep func(*integrationtype.Type) bool) string {
+	var names []string
+	for _, t := range integrationtype.All {
+		if keep(t) {
+			names = append(names, "`"+t.Block+"`")
+		}
+	}
+	return andList(names)
+}
+
+// displayNamesWhere lists the display names of the types for which keep is true.
+func displayNamesWhere(keep func(*integrationtype.Type) bool) string {
+	var names []string
+	for _, t := range integrationtype.All {
+		if keep(t) {
+			names = append(names, t.DisplayName)
+		}
+	}
+	return andList(names)
+}

@@ -4,9 +4,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -92,4 +95,32 @@ func TestAccNewerTerraform_importByIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// State written by a Terraform without identity support (the oldest
+// supported, 1.11) gets its identity at the first refresh by a newer one,
+// with nothing to change.
+func TestAccNewerTerraform_identityAfterUpgrade(t *testing.T) {
+	t.Parallel()
+	latestTerraform(t)
+	providerDir := buildProvider(t)
+	srv := startEmulator(t)
+	c := newTerraformCLI(t, providerDir)
+	c.write(trinoConfig(srv, `{}`))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c.mustRun(ctx, "apply", "-auto-approve")
+	id, _ := trinoKey(t, srv)
+	if state := c.readFile("terraform.tfstate"); strings.Contains(state, `"identity"`) {
+		t.Fatalf("%s stored an identity; this test needs a Terraform without identity support:\n%s", c.version(), state)
+	}
+
+	c.bin = latestTerraform(t)
+	if out, err := c.run(ctx, "plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("%s plans changes to the state of %s (%v):\n%s", c.version(), terraformBinary(t), err, out)
+	}
+	c.mustRun(ctx, "apply", "-auto-approve", "-refresh-only")
+	if state := c.mustRun(ctx, "show", "-json"); !strings.Contains(state, `"identity":{"id":"`+id+`"}`) {
+		t.Fatalf("after a refresh by %s the state holds no identity for integration %s:\n%s", c.version(), id, state)
+	}
 }

@@ -144,3 +144,16 @@ func (c *terraformCLI) mustRun(ctx context.Context, args ...string) string {
 	}
 	return out
 }
+
+// parallelCLITest opens a test that drives the terraform binary itself: an
+// acceptance test, run in parallel, with the provider built and a working
+// directory whose runs share a context bounded by limit.
+func parallelCLITest(t *testing.T, limit time.Duration, extraEnv ...string) (*terraformCLI, context.Context) {
+	t.Helper()
+	accPreCheck(t)
+	t.Parallel()
+	tf := newTerraformCLI(t, buildProvider(t), extraEnv...)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	t.Cleanup(cancel)
+	return tf, ctx
+}

@@ -5,7 +5,6 @@ package provider
 
 import (
 	"archive/zip"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -73,17 +72,12 @@ resource "immuta_integration" "%[1]s" {
 // Missing credentials are named at plan time for a destroy, a -replace and a
 // tainted resource.
 func TestAccDeleteCredentials_perHostInOneRun(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
-	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	env := []string{}
 	for _, h := range deleteCredsHosts {
 		env = append(env, fmt.Sprintf("TF_VAR_%s_password=%s", h.name, h.password))
 	}
-	tf := newTerraformCLI(t, providerDir, env...)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	tf, ctx := parallelCLITest(t, 5*time.Minute, env...)
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	var outputs []string
 	run := func(args ...string) string {
 		t.Helper()
@@ -263,13 +257,8 @@ func zipEntries(t *testing.T, name string) map[string]string {
 // the non-secret ones included, and a destroy with them all in
 // delete_credentials deletes it.
 func TestAccDeleteCredentials_importedIntegration(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	const host = "imported-4a1e.us-east-1.snowflakecomputing.com"
 	resourceBlock := fmt.Sprintf(`
 resource "immuta_integration" "sf" {

@@ -77,14 +77,9 @@ resource "immuta_integration" "sf" {
 // on, and what to do next; the next apply, which replaces it, waits for
 // Immuta's earlier create and says so.
 func TestAccInterrupt_duringCreateWait(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
-	tf := newTerraformCLI(t, providerDir)
 	tf.write(fmt.Sprintf(interruptConfig, srv.URL, testAPIKey))
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 
 	srv.Emulator.SetTransitionDelay(6 * time.Second)
 	out := tf.interruptedRun(ctx, func() bool { return loggedAny(srv, "GET", "/status") }, "apply", "-auto-approve")
@@ -131,14 +126,9 @@ func TestAccInterrupt_duringCreateWait(t *testing.T) {
 // nothing, and the error gives the import command with the id Immuta now
 // has on that host.
 func TestAccInterrupt_duringCreateRequest(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
-	tf := newTerraformCLI(t, providerDir)
 	tf.write(fmt.Sprintf(interruptConfig, srv.URL, testAPIKey))
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 
 	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1,
 		Action: emulator.FaultAction{Trickle: 500 * time.Millisecond}})
@@ -171,13 +161,8 @@ func TestAccInterrupt_duringCreateRequest(t *testing.T) {
 // deletes keeps the integration in state, and the same command run again
 // finishes the delete.
 func TestAccInterrupt_duringUpdateAndDeleteWaits(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	config := fmt.Sprintf(interruptConfig, srv.URL, testAPIKey)
 	tf.write(config)
 	tf.mustRun(ctx, "apply", "-auto-approve")

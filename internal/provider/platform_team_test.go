@@ -4,7 +4,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -49,17 +48,12 @@ func providerBlock(url, key string) string {
 // fails with a wrong or non-admin key, and a plan with three integrations in
 // state prints the 401 once, not once per resource; nothing else is asked.
 func TestAccProviderCheck_oneErrorPerRun(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv, err := emulator.Start(emulator.Options{APIKey: testAPIKey, NonAdminAPIKey: "non-admin-key-3c1f"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	resources := manualSnowflake("a", "a.snowflakecomputing.com") + manualSnowflake("b", "b.snowflakecomputing.com") +
 		manualSnowflake("c", "c.snowflakecomputing.com")
 
@@ -92,9 +86,7 @@ func TestAccProviderCheck_oneErrorPerRun(t *testing.T) {
 // server written as https, and a url with a path that is not Immuta's API
 // each get one error on url that says what to check.
 func TestAccProviderCheck_urlErrors(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -102,9 +94,6 @@ func TestAccProviderCheck_urlErrors(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there any more
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	for _, tc := range []struct{ name, url, want, detail string }{
 		{"connection refused", closed, "Error: Cannot reach Immuta", "connection refused"},
 		{"http server, https url", strings.Replace(srv.URL, "http://", "https://", 1), "Error: Cannot reach Immuta",
@@ -127,12 +116,7 @@ func TestAccProviderCheck_urlErrors(t *testing.T) {
 // `terraform providers schema -json`; `token` with `token_wo` is one error,
 // and `password_wo` without its version is an error naming the version.
 func TestAccSchema_describedAndOneErrorPerConflict(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	tf, ctx := parallelCLITest(t, 2*time.Minute)
 
 	tf.write(`
 resource "immuta_integration" "db" {
@@ -291,13 +275,8 @@ func loggedCallsPrefix(srv *emulator.Server, method, prefix string) []emulator.L
 // error named after the test, with Immuta's message, on the resource; a
 // failure of Immuta's periodic re-validation is a warning that says so.
 func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "checks.snowflakecomputing.com"))
 
 	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
@@ -332,13 +311,8 @@ func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
 // in state with a warning; one deleted in Immuta is dropped with a warning
 // and planned again (the drift guide's promise).
 func TestAccRefreshWarnings_disabledAndGone(t *testing.T) {
-	accPreCheck(t)
-	t.Parallel()
-	providerDir := buildProvider(t)
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
 	srv := startEmulator(t)
-	tf := newTerraformCLI(t, providerDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "refresh.snowflakecomputing.com"))
 	tf.mustRun(ctx, "apply", "-auto-approve")
 	id := srv.Emulator.Integrations()[0].ID

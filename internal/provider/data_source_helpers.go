@@ -27,6 +27,13 @@ func blockOf(apiType string) string {
 	return apiType
 }
 
+// autoBootstrapped reports whether Immuta's answer says it set the
+// integration up itself; t is nil for a type this provider does not know,
+// whose answer is taken as it is.
+func autoBootstrapped(t *integrationtype.Type, obj *client.Integration) bool {
+	return obj.AutoBootstrap != nil && *obj.AutoBootstrap && (t == nil || t.SendsAutoBootstrap())
+}
+
 // integrationIDPattern is Immuta's integration id, a string of digits: the
 // one rule for import ids, identities and data source arguments.
 var integrationIDPattern = regexp.MustCompile(`^[0-9]{1,19}$`)

@@ -261,7 +261,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 
 	if !t.SendsConfig() {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
-		r.updateTrino(ctx, req, resp, id, planBlock, autoBootstrap, to)
+		r.updateTrino(ctx, req, resp, op)
 		return
 	}
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
@@ -511,8 +511,9 @@ type opened struct {
 	// m is the plan (Create, Update) or the state (Delete); block its type block.
 	m     integrationModel
 	block types.Object
-	// configBlock holds the write-only values, which only the configuration
-	// has; stateBlock is the prior state's block (Update).
+	// prior is the state (Update, Delete), stateBlock its type block;
+	// configBlock holds the write-only values, which only the configuration has.
+	prior                   integrationModel
 	configBlock, stateBlock types.Object
 	timeout                 time.Duration
 }
@@ -528,14 +529,13 @@ func (r *integrationResource) open(ctx context.Context, action string, plan *tfs
 	if !requireClient(r.client, diags) {
 		return ctx, noop, op, false
 	}
-	var prior integrationModel
 	if state != nil {
 		m, d := stateModel(ctx, *state)
 		diags.Append(d...)
-		prior = m
+		op.prior = m
 		_, op.stateBlock, _ = m.typeBlock()
 	}
-	op.m = prior
+	op.m = op.prior
 	if plan != nil {
 		m, d := planModel(ctx, *plan)
 		diags.Append(d...)

@@ -243,10 +243,7 @@ func writeIntegrationDataSource(ctx context.Context, state *tfsdk.State, obj *cl
 		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config field %s", describe(t, "", obj.ID), err))
 		return diags
 	}
-	autoBootstrap := false
-	if obj.AutoBootstrap != nil && t.SendsAutoBootstrap() {
-		autoBootstrap = *obj.AutoBootstrap
-	}
+	autoBootstrap := autoBootstrapped(t, obj)
 	host := types.StringNull()
 	if len(t.HostKey) > 0 {
 		host = types.StringValue(t.HostKeyOf(cfg))

@@ -97,8 +97,7 @@ func (f listFilter) matches(t *integrationtype.Type, obj *client.Integration) bo
 	if !f.status.IsNull() && obj.Status != f.status.ValueString() {
 		return false
 	}
-	autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && t.SendsAutoBootstrap()
-	if !f.autoBootstrap.IsNull() && autoBootstrap != f.autoBootstrap.ValueBool() {
+	if !f.autoBootstrap.IsNull() && autoBootstrapped(t, obj) != f.autoBootstrap.ValueBool() {
 		return false
 	}
 	if !f.host.IsNull() {

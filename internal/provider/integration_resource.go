@@ -289,15 +289,15 @@ func (r *integrationResource) warnIfReplacementLacksCredentials(ctx context.Cont
 	if host == "" {
 		return
 	}
-	if _, missing := deleteRequest(t, "", true, planBlock, r.deleteCredentials); missing == nil {
+	_, missing := deleteRequest(t, "", true, planBlock, r.deleteCredentials)
+	if missing == nil {
 		return
 	}
 	existing, ok := r.findByHost(ctx, t, host)
 	if !ok || (existing.AutoBootstrap != nil && !*existing.AutoBootstrap) {
 		return // nothing there, or one set up manually, whose DELETE takes no credentials
 	}
-	name := describe(t, host, existing.ID)
-	_, missing := deleteRequest(t, name, true, planBlock, r.deleteCredentials)
+	missing.name = describe(t, host, existing.ID)
 	w := missing.planWarning("creates an integration on " + host + ", where Immuta already has")
 	out.Append(diag.NewWarningDiagnostic(w.Summary(), w.Detail()+fmt.Sprintf("\n\nIf this plan replaces that integration (a tainted resource, -replace, "+
 		"or a change that forces replacement), Terraform deletes it first, and needs these credentials then. If it is not this resource's, "+

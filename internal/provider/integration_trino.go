@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -49,8 +48,8 @@ func planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *res
 
 // updateTrino rotates the API key when rotate_api_key changed, then reads
 // the integration back.
-func (r *integrationResource) updateTrino(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, id string, plan types.Object, autoBootstrap types.Bool, to timeouts.Value) {
-	t := integrationtype.Trino
+func (r *integrationResource) updateTrino(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, op opened) {
+	t, id, prior := op.t, op.m.ID.ValueString(), op.prior
 	name := describe(t, "", id)
 	if rotationRequested(ctx, req.State.GetAttribute, req.Plan.GetAttribute) {
 		if _, err := r.client.RegenerateAPIKey(ctx, id); err != nil {
@@ -59,14 +58,12 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 			return
 		}
 	}
-	prior, d := stateModel(ctx, req.State)
-	resp.Diagnostics.Append(d...)
-	s, err := r.readBack(ctx, t, id, priorState{Block: plan, AutoBootstrap: autoBootstrap, Status: prior.Status, ValidationResults: prior.ValidationResults})
+	s, err := r.readBack(ctx, t, id, priorState{Block: op.block, AutoBootstrap: op.m.AutoBootstrap, Status: prior.Status, ValidationResults: prior.ValidationResults})
 	if err != nil {
 		resp.State.Raw = req.State.Raw.Copy()
 		resp.Diagnostics.Append(readBackFailed(name, "changed", err)...)
 		return
 	}
 	s.ValidationResults = prior.ValidationResults // as planned: refreshed by the next read
-	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, op.m.Timeouts)...)
 }

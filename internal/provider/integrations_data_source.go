@@ -120,7 +120,7 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 		if known && len(t.HostKey) > 0 {
 			host = types.StringValue(t.HostOfJSON(obj.Config))
 		}
-		autoBootstrap := obj.AutoBootstrap != nil && *obj.AutoBootstrap && (!known || t.SendsAutoBootstrap())
+		autoBootstrap := autoBootstrapped(t, obj)
 		item, diags := types.ObjectValue(integrationSummaryAttrTypes, map[string]attr.Value{
 			"id": types.StringValue(obj.ID), "type": types.StringValue(block), "auto_bootstrap": types.BoolValue(autoBootstrap),
 			"status": types.StringValue(obj.Status), "host": host,

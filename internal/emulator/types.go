@@ -34,6 +34,7 @@ const (
 	kindCount               // integer >= 1
 	kindObject              // object with its own members
 	kindStrings             // array of non-empty strings
+	kindAnyObject           // object whose members Immuta does not document: any object, kept as sent
 )
 
 // payloadCtx is what conditional rules may look at: the payload's autoBootstrap and its config.
@@ -256,6 +257,9 @@ var specList = []*typeSpec{
 			{name: "groupPattern", kind: kindObject, create: true, members: []field{
 				{name: "deny", kind: kindString},
 			}},
+			// The proxy server settings (IMMUTA_API.md, Payload: Databricks); their members are not
+			// documented, so any object is held and answered as sent.
+			{name: "proxyOptions", kind: kindAnyObject},
 		},
 		hostKey: configString("workspaceUrl"),
 		tests: func(auto bool, _ map[string]any) []string {

@@ -203,6 +203,10 @@ func checkValue(f *field, v any, p string, ctx *payloadCtx) *apiError {
 			return invalid(`%q must be of type object`, p)
 		}
 		return validateObject(f.members, m, p, ctx)
+	case kindAnyObject:
+		if _, ok := v.(map[string]any); !ok {
+			return invalid(`%q must be of type object`, p)
+		}
 	case kindStrings:
 		items, ok := v.([]any)
 		if !ok {

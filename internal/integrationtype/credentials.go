@@ -336,38 +336,6 @@ func AllDeleteCredentialPaths() []string {
 	return slices.Compact(out)
 }
 
-// UnversionedWriteOnly lists the write-only secrets (Terraform paths of
-// their version attributes, relative to the type block) that an in-place
-// update would send although their version did not change: configured in
-// config, with the same version in plan and state. Immuta's update replaces
-// the whole configuration, so it needs them; the version is the only sign
-// that the configured value is the one Immuta should have.
-func (t *Type) UnversionedWriteOnly(config, plan, state types.Object) []string {
-	return unversionedWriteOnly(nil, "", t.Fields, attributes(config), attributes(plan), attributes(state))
-}
-
-func unversionedWriteOnly(out []string, prefix string, fields []Field, config, plan, state map[string]attr.Value) []string {
-	for _, f := range fields {
-		switch {
-		case f.Secret:
-			wo := config[f.WriteOnlyName()]
-			if wo == nil || wo.IsNull() {
-				continue
-			}
-			pv, sv := plan[f.WriteOnlyVersionName()], state[f.WriteOnlyVersionName()]
-			if pv != nil && sv != nil && pv.Equal(sv) {
-				out = append(out, prefix+f.WriteOnlyVersionName())
-			}
-		case f.Kind == Object:
-			c, _ := config[f.Name].(basetypes.ObjectValue)
-			p, _ := plan[f.Name].(basetypes.ObjectValue)
-			s, _ := state[f.Name].(basetypes.ObjectValue)
-			out = unversionedWriteOnly(out, prefix+f.Name+".", f.Fields, attributes(c), attributes(p), attributes(s))
-		}
-	}
-	return out
-}
-
 // ReplacementPlanned reports whether the plan changes a field Immuta cannot
 // edit, which makes Terraform replace the integration. (The framework tells
 // a resource's ModifyPlan only about the replacements it asks for itself.)

@@ -51,18 +51,18 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
-				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform or OpenTofu 1.11 and later): never stored in state. "+
-					"Requires `%s`. %s", f.Name, f.WriteOnlyVersionName(), WriteOnlyRule(f)),
-				// The conflict with the stored attribute is reported once, on that
-				// attribute; the version is required, or rotation would be impossible.
-				Validators: append([]validator.String{
-					stringvalidator.LengthBetween(1, maxSecretLength),
-					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyVersionName())),
-				}, f.StringValidators...),
+				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 or OpenTofu 1.11 and later): never stored in state. %s",
+					f.Name, WriteOnlyRule(f)),
+				// The conflict with the stored attribute is reported once, on that attribute.
+				Validators: append([]validator.String{stringvalidator.LengthBetween(1, maxSecretLength)}, f.StringValidators...),
 			}
 			attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: fmt.Sprintf("Version of `%s`, required with it. %s", f.WriteOnlyName(), WriteOnlyRule(f)),
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: fmt.Sprintf("Version of `%[1]s`. Optional: left out, the provider counts it, starting at `1` and "+
+					"increasing it in the plan whenever the configured `%[1]s` differs from the value last applied. Set it to count "+
+					"rotations yourself; increasing it sends `%[1]s` again even when the value is the same, which is how to bring "+
+					"Immuta back in line with the configuration after the credential was changed outside Terraform.", f.WriteOnlyName()),
 				Validators: []validator.Int64{
 					int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())),
 				},
@@ -73,14 +73,17 @@ func resourceAttributes(fields []Field) map[string]schema.Attribute {
 }
 
 // WriteOnlyRule is the one rule for sending a write-only secret, stated
-// where the attribute is documented and enforced at plan time: Terraform
-// cannot compare a value it never stores, so the version is the user's
-// statement that the configured value is the one Immuta should have.
+// where the attribute is documented and followed by the plan: Terraform
+// never stores the value, so the provider keeps a salted, slow fingerprint
+// of the value last applied (in the resource's private state) to tell
+// whether the configured one differs.
 func WriteOnlyRule(f Field) string {
-	return fmt.Sprintf("The value is sent to Immuta only when the integration is created and when `%[2]s` changes; a stale value in "+
-		"a pipeline never overwrites the credential Immuta holds. Because Immuta's update replaces the whole configuration, "+
-		"an in-place change to any other setting of this integration needs `%[2]s` increased in the same change: the plan "+
-		"fails with an error saying so otherwise.", f.WriteOnlyName(), f.WriteOnlyVersionName())
+	return fmt.Sprintf("The configuration is the truth: the value is sent when the integration is created, with every in-place "+
+		"update (Immuta's update replaces the whole configuration), and when it differs from the value last applied, "+
+		"which the plan shows as an update of `%[2]s`. Terraform keeps only a salted argon2id fingerprint of the value last "+
+		"applied, in the resource's private state, never the value. An integration without that fingerprint (imported, "+
+		"adopted with `terraform query`, or last applied by a provider before 0.1.0) gets the configured value with its next "+
+		"in-place update, and that plan says so in a warning.", f.WriteOnlyName(), f.WriteOnlyVersionName())
 }
 
 func resourceAttribute(f Field) schema.Attribute {

@@ -53,6 +53,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	recordApplied(ctx, t, configBlock, resp.Private, &resp.Diagnostics)
 
 	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
 	if client.IsNotFound(err) {
@@ -246,6 +247,14 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	s, d := stateFromAPI(t, id, obj, priorState{Block: priorBlock, AutoBootstrap: autoBootstrap, Status: state.Status, ValidationResults: state.ValidationResults})
 	resp.Diagnostics.Append(d...)
+	if !known && len(s.Unmanaged) > 0 {
+		// An import (or an adoption by terraform query): say once what the
+		// configuration will not manage, and that it is safe.
+		resp.Diagnostics.AddWarning("Settings this provider does not manage",
+			fmt.Sprintf("Immuta holds settings for %s that this provider does not model: %s. Terraform does not manage them, and every "+
+				"in-place update keeps them exactly as Immuta holds them. They are shown in the unmanaged_settings attribute.",
+				describe(t, "", id), strings.Join(s.Unmanaged.Keys(), ", ")))
+	}
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
 }
 
@@ -264,23 +273,43 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		r.updateTrino(ctx, req, resp, op)
 		return
 	}
-	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
+	// The planned private state names the write-only values that changed;
+	// what the state keeps of them depends on whether Immuta applied them.
+	planned, applied := readWriteOnlyRecord(ctx, req.Private), false
+	defer func() {
+		if applied {
+			recordApplied(ctx, t, configBlock, resp.Private, &resp.Diagnostics)
+		} else {
+			recordNotSent(ctx, t, configBlock, planned, resp.Private, &resp.Diagnostics)
+		}
+	}()
 	name := describe(t, t.HostOfBlock(planBlock), id)
 	// On failure Immuta keeps (or rolls back to) the previous configuration,
 	// and so does the state.
 	resp.State.Raw = req.State.Raw.Copy()
-	if planBlock.Equal(op.stateBlock) {
+	if planBlock.Equal(op.stateBlock) && len(planned.Changed) == 0 {
 		// Only Terraform's own settings (timeouts) changed: nothing to send.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), to)...)
 		return
 	}
 
 	_, err := r.whenIdle(ctx, id, func() error {
-		_, err := r.client.UpdateIntegration(ctx, id, payload)
+		full, err := r.withUnmanaged(ctx, t, id, autoBootstrap.ValueBool(), planBlock, configBlock)
+		if err != nil {
+			return err
+		}
+		_, err = r.client.UpdateIntegration(ctx, id, full)
 		return err
 	})
 	if err != nil && interrupted(ctx) {
 		resp.Diagnostics.Append(interruptedWait(name, "update request")...)
+		return
+	}
+	var unread readBeforeUpdateError
+	if err != nil && errors.As(err, &unread) && !client.IsUnauthorized(err) && !client.IsForbidden(err) {
+		resp.Diagnostics.AddError("Cannot update integration: reading it first failed",
+			fmt.Sprintf("%s: %s.\n\nNothing was sent: Immuta and the state are unchanged. Run terraform apply again once Immuta answers; "+
+				"if the integration was deleted in Immuta, terraform plan shows it to be created again.", name, err))
 		return
 	}
 	if err != nil {
@@ -298,6 +327,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(validationDiagnostics(t, name, status.ValidationResults, false)...)
+	applied = true
 
 	s, err := r.readBack(ctx, t, id, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
 		Status: types.StringValue(status.Status), ValidationResults: op.m.ValidationResults})
@@ -305,11 +335,13 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(readBackFailed(name, "updated", err)...)
 		return
 	}
-	// validation_results stays as planned (the prior results), so that update
-	// plans do not list it; this update's results were reported above, and
-	// the next read stores them.
+	// validation_results and unmanaged_settings stay as planned (their prior
+	// values), so that update plans do not list them; this update's results
+	// were reported above, and the next read stores both.
 	s.ValidationResults = op.m.ValidationResults
+	s.Unmanaged = nil
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("unmanaged_settings"), op.m.UnmanagedSettings)...)
 }
 
 // readBack reads an integration after a change and builds its state; what
@@ -326,6 +358,45 @@ func (r *integrationResource) readBack(ctx context.Context, t *integrationtype.T
 	}
 	return s, nil
 }
+
+// withUnmanaged builds an update's payload: what the configuration
+// manages, plus every setting Immuta holds that the provider does not
+// manage, read just before the PUT, since Immuta's update replaces the whole
+// configuration and a setting left out would be lost. (The last refresh may
+// be hours old when a saved plan is applied; a read now carries what Immuta
+// holds now.) When the read fails nothing is sent.
+func (r *integrationResource) withUnmanaged(ctx context.Context, t *integrationtype.Type, id string, autoBootstrap bool, plan, config types.Object) (client.Payload, error) {
+	payload := newPayload(t, autoBootstrap, plan, config)
+	current, err := r.client.GetIntegration(ctx, id)
+	if err == nil && client.IsGone(current, nil) {
+		err = fmt.Errorf("Immuta reports integration %s with status deleted", id)
+	}
+	if err != nil {
+		return payload, readBeforeUpdateError{err}
+	}
+	unmanaged, err := t.Unmanaged(current.Config)
+	if err != nil {
+		return payload, readBeforeUpdateError{err}
+	}
+	if len(unmanaged) > 0 {
+		tflog.Debug(ctx, "keeping settings the provider does not manage", map[string]any{"id": id, "settings": unmanaged.Keys()})
+		if cfg, ok := payload.Config.(map[string]any); ok {
+			payload.Config = integrationtype.WithUnmanaged(cfg, unmanaged)
+		}
+	}
+	return payload, nil
+}
+
+// readBeforeUpdateError: the read that precedes every update failed, so the
+// update was not sent.
+type readBeforeUpdateError struct{ err error }
+
+func (e readBeforeUpdateError) Error() string {
+	return fmt.Sprintf("reading the integration before updating it failed (Immuta's update replaces the whole configuration, so the provider "+
+		"reads the settings it does not manage first, to send them back), and nothing was sent: %v", e.err)
+}
+
+func (e readBeforeUpdateError) Unwrap() error { return e.err }
 
 // readBackFailed: the change was made in Immuta, but reading it back failed;
 // the state keeps its prior values (the caller's resp.State) until the next

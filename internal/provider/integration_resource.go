@@ -73,6 +73,15 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 			MarkdownDescription: "Status of the integration in Immuta, such as `enabled` or `recurringValidationError`.",
 			Computed:            true,
 		},
+		"unmanaged_settings": schema.StringAttribute{
+			MarkdownDescription: "The settings Immuta holds for this integration that this provider does not manage, as a JSON object " +
+				"(null when there are none): settings Immuta documents that the schema does not model (such as Databricks `proxyOptions`), " +
+				"settings a later Immuta adds, and keys of such settings inside objects the schema models. Immuta's update replaces the " +
+				"whole configuration, so every in-place update reads the integration first and sends these back exactly as Immuta holds " +
+				"them; secrets, which Immuta never returns, are never among them. Read-only; `jsondecode` it to use a value.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
 		"validation_results": validationResultsResourceAttribute(),
 		"timeouts":           timeoutsAttribute(ctx),
 	}
@@ -134,10 +143,17 @@ func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.V
 // ModifyPlan checks, when a payload is about to be sent, that every secret
 // it needs is configured: a validated configuration may leave secrets out
 // (an imported integration's generated configuration does), but Immuta
-// needs them on create and on every full-payload update.
+// needs them on create and on every full-payload update. It also decides
+// what the values cannot show: whether a write-only secret changed
+// (write_only.go), and whether a delete will lack its credentials.
 func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
-		return // no change: nothing to convert or check
+	// The fingerprints of write-only secrets stay in the state; a plan
+	// carries at most the names of those that changed (set below). The
+	// response's private state may be the request's: read it first.
+	written := readWriteOnlyRecord(ctx, req.Private)
+	resp.Diagnostics.Append(writeWriteOnlyRecord(ctx, resp.Private, writeOnlyRecord{})...)
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !configuresWriteOnly(req.Config.Raw) {
+		return // no change, and no secret whose change the values cannot show
 	}
 	state, d := stateModel(ctx, req.State)
 	resp.Diagnostics.Append(d...)
@@ -157,40 +173,43 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(t.Validate(block, plan.AutoBootstrap, true)...)
 	_, planBlock, planned := plan.typeBlock()
 	_, stateBlock, inState := state.typeBlock()
+	exists := !req.State.Raw.IsNull()
+	replacing := exists && (!inState || !planned || !plan.AutoBootstrap.Equal(state.AutoBootstrap) || t.ReplacementPlanned(planBlock, stateBlock))
+	if planned {
+		r.planWriteOnly(ctx, resp, t, block, planBlock, stateBlock, !exists || replacing, written, describe(t, t.HostOfBlock(stateBlock), state.ID.ValueString()))
+	}
 	switch {
-	case !req.State.Raw.IsNull() && (!inState || !planned || !plan.AutoBootstrap.Equal(state.AutoBootstrap) || t.ReplacementPlanned(planBlock, stateBlock)):
+	case replacing:
 		// A change Immuta cannot edit: the replacement deletes first, so say
 		// now if that delete cannot work. (A -replace is not known here;
 		// Terraform plans it again as a create, whose warnings it drops.)
 		r.warnIfDeleteLacksCredentials(state, "replaces, deleting first,", &resp.Diagnostics)
-	case !req.State.Raw.IsNull():
-		requireWriteOnlyVersions(t, block, planBlock, stateBlock, &resp.Diagnostics)
-	case planned && !resp.Diagnostics.HasError():
+	case !exists && planned && !resp.Diagnostics.HasError():
 		r.warnIfReplacementLacksCredentials(ctx, t, planBlock, plan.AutoBootstrap.ValueBool(), &resp.Diagnostics)
 	}
 }
 
-// requireWriteOnlyVersions enforces the write-only rule (WriteOnlyRule): an
-// in-place update sends the whole configuration, write-only secrets
-// included, so each of them needs its version increased in the same change;
-// otherwise a stale value in a pipeline would silently replace the
-// credential Immuta holds.
-func requireWriteOnlyVersions(t *integrationtype.Type, configBlock, planBlock, stateBlock types.Object, out *diag.Diagnostics) {
-	if !t.SendsConfig() || planBlock.Equal(stateBlock) {
-		return // nothing to send: the update changes only Terraform's own settings
+// planWriteOnly puts in the plan what it decides about the write-only
+// secrets: the versions it counts, an update for a changed secret whose
+// version the configuration holds still (status, which every update
+// reads again, becomes unknown), and the names of the changed secrets in the
+// planned private state, for Update.
+func (r *integrationResource) planWriteOnly(ctx context.Context, resp *resource.ModifyPlanResponse,
+	t *integrationtype.Type, configBlock, planBlock, stateBlock types.Object, creating bool, written writeOnlyRecord, name string) {
+	wp, err := planWriteOnly(t, configBlock, planBlock, stateBlock, creating, written)
+	if err != nil {
+		resp.Diagnostics.AddError("Provider error", "cannot plan the write-only secrets' versions: "+err.Error())
+		return
 	}
-	for _, p := range t.UnversionedWriteOnly(configBlock, planBlock, stateBlock) {
-		attrPath := path.Root(t.Block)
-		for _, part := range strings.Split(p, ".") {
-			attrPath = attrPath.AtName(part)
-		}
-		wo := strings.TrimSuffix(p, "_version")
-		out.AddAttributeError(attrPath, "Write-only secret would be sent without a new version",
-			fmt.Sprintf("This plan changes %s in place. Immuta's update replaces the whole configuration, so Terraform must send %s.%s again, "+
-				"but Terraform never stores it and cannot tell whether the configured value is still the credential Immuta holds: a stale "+
-				"value would silently replace it. Nothing was sent. If %s.%s holds the current credential, increase %s.%s in the same change "+
-				"to send it; otherwise put the current credential there first.", t.DisplayName+" integration settings", t.Block, wo, t.Block, wo, t.Block, p))
+	if !wp.block.Equal(planBlock) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(t.Block), wp.block)...)
 	}
+	if len(wp.forced) > 0 {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
+	updating := !creating && (!wp.block.Equal(stateBlock) || len(wp.forced) > 0 || wp.unknown)
+	planWriteOnlyDiagnostics(t, name, wp, updating, &resp.Diagnostics)
+	resp.Diagnostics.Append(writeWriteOnlyRecord(ctx, resp.Private, writeOnlyRecord{Changed: wp.changed, Unrecorded: wp.unrecorded})...)
 }
 
 // exactlyOneTypeBlock reports, as resourcevalidator.ExactlyOneOf would,

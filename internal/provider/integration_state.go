@@ -22,6 +22,9 @@ type integrationState struct {
 	Status            string
 	ValidationResults types.List
 	Block             types.Object
+	// Unmanaged are the settings Immuta holds that the type's fields do not
+	// describe (kept by every update; shown in unmanaged_settings).
+	Unmanaged integrationtype.Unmanaged
 }
 
 // priorState is what the state (or, on create and update, the plan) already
@@ -69,6 +72,11 @@ func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, p
 		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config field %s. The state is unchanged.", name, err))
 		return integrationState{}, diags
 	}
+	unmanaged, err := t.Unmanaged(obj.Config)
+	if err != nil {
+		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: %s. The state is unchanged.", name, err))
+		return integrationState{}, diags
+	}
 	status := obj.Status
 	if status == "" && !prior.Status.IsUnknown() {
 		status = prior.Status.ValueString()
@@ -79,7 +87,7 @@ func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, p
 	}
 	return integrationState{
 		Type: t, ID: id, AutoBootstrap: autoBootstrap, Status: status,
-		ValidationResults: results, Block: block,
+		ValidationResults: results, Block: block, Unmanaged: unmanaged,
 	}, diags
 }
 

@@ -39,6 +39,7 @@ type integrationModel struct {
 	Status            types.String
 	ValidationResults types.List
 	Timeouts          timeouts.Value
+	UnmanagedSettings types.String
 	Blocks            map[string]types.Object
 }
 
@@ -61,6 +62,7 @@ func modelOf(ctx context.Context, schema schemaTyper, raw tftypes.Value) (integr
 	m.Status, _ = attrs["status"].(types.String)
 	m.ValidationResults, _ = attrs["validation_results"].(types.List)
 	m.Timeouts, _ = attrs["timeouts"].(timeouts.Value)
+	m.UnmanagedSettings, _ = attrs["unmanaged_settings"].(types.String)
 	m.Blocks = make(map[string]types.Object, len(integrationtype.All))
 	for _, t := range integrationtype.All {
 		m.Blocks[t.Block], _ = attrs[t.Block].(types.Object)
@@ -109,7 +111,11 @@ func writeState(ctx context.Context, state *tfsdk.State, s integrationState, to 
 		"status":             types.StringValue(s.Status),
 		"validation_results": s.ValidationResults,
 		"timeouts":           to,
+		"unmanaged_settings": types.StringNull(),
 		s.Type.Block:         s.Block,
+	}
+	if j := s.Unmanaged.JSON(); j != "" {
+		attrs["unmanaged_settings"] = types.StringValue(j)
 	}
 	if len(to.AttributeTypes(ctx)) == 0 {
 		delete(attrs, "timeouts") // never read (an import): null

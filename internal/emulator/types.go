@@ -28,13 +28,13 @@ const (
 type kind int
 
 const (
-	kindString  kind = iota // non-empty string
-	kindBool                // boolean
-	kindPort                // integer 1..65535
-	kindCount               // integer >= 1
-	kindObject              // object with its own members
-	kindStrings             // array of non-empty strings
-	kindAnyObject           // object whose members Immuta does not document: any object, kept as sent
+	kindString    kind = iota // non-empty string
+	kindBool                  // boolean
+	kindPort                  // integer 1..65535
+	kindCount                 // integer >= 1
+	kindObject                // object with its own members
+	kindStrings               // array of non-empty strings
+	kindAnyObject             // object whose members Immuta does not document: any object, kept as sent
 )
 
 // payloadCtx is what conditional rules may look at: the payload's autoBootstrap and its config.

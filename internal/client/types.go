@@ -42,6 +42,13 @@ const (
 	TestSkipped = "skipped"
 )
 
+// Statuses are every status Immuta documents, in the order of its
+// response schema: what a filter by status may name.
+func Statuses() []string {
+	return []string{StatusCreating, StatusEditing, StatusDeleting, StatusMigrating, StatusEnabled, StatusRecurringValidationError,
+		StatusCreateError, StatusEditError, StatusMigrateError, StatusDeleteError, StatusDisabled, StatusDeleted}
+}
+
 var terminalStatuses = map[string]bool{
 	StatusEnabled:                  true,
 	StatusRecurringValidationError: true,

@@ -66,3 +66,37 @@ func TestWithUnmanagedKeepsTheConfigurationFirst(t *testing.T) {
 		t.Errorf("payload = %s, want %s", got, want)
 	}
 }
+
+func TestOnHostComparesAsImmutaDoes(t *testing.T) {
+	databricks, _ := ByBlock("databricks")
+	bigquery, _ := ByBlock("bigquery")
+	trino, _ := ByBlock("trino")
+	for _, c := range []struct {
+		t      *Type
+		config string
+		host   string
+		want   bool
+	}{
+		{databricks, `{"workspaceUrl": "dbc-acme.cloud.databricks.com"}`, "DBC-Acme.cloud.databricks.com", true},
+		{databricks, `{"workspaceUrl": "DBC-ACME.cloud.databricks.com."}`, "dbc-acme.cloud.databricks.com", true},
+		{databricks, `{"workspaceUrl": "dbc-acme.cloud.databricks.com"}`, "dbc-other.cloud.databricks.com", false},
+		{bigquery, `{"location": "US"}`, "immuta/US", true}, // dataset left out: its default
+		{bigquery, `{"dataset": "other", "location": "US"}`, "immuta/US", false},
+		{trino, `{}`, "", false},
+	} {
+		if got := c.t.OnHost([]byte(c.config), c.host); got != c.want {
+			t.Errorf("%s.OnHost(%s, %q) = %v, want %v", c.t.Block, c.config, c.host, got, c.want)
+		}
+	}
+}
+
+func TestHTTPSURLsCompareWithoutDefaultPortOrSlash(t *testing.T) {
+	for _, u := range []string{"https://Login.Example.com:443/tenant/", "https://login.example.com/tenant", "HTTPS://login.example.com:443/tenant"} {
+		if got := HTTPSURL.normalize(u); got != "https://login.example.com/tenant" {
+			t.Errorf("normalize(%q) = %q", u, got)
+		}
+	}
+	if got := HTTPSURL.normalize("https://login.example.com:8443/"); got != "https://login.example.com:8443" {
+		t.Errorf("another port is a difference: %q", got)
+	}
+}

@@ -50,6 +50,15 @@ func (t *Type) NormalizeHostKey(key string) string {
 	return strings.Join(parts, "/")
 }
 
+// OnHost reports whether an integration of the type, as Immuta answered
+// its config, is on host, a host key as a user writes it: in any case, with
+// or without an https URL's default port or trailing slash. It is the one
+// comparison every look-up by host makes. A type without a host key
+// (Trino) is on no host.
+func (t *Type) OnHost(config []byte, host string) bool {
+	return len(t.HostKey) > 0 && t.HostOfJSON(config) == t.NormalizeHostKey(host)
+}
+
 // HostOfBlock is the host key of a type block (plan, state or configuration).
 func (t *Type) HostOfBlock(block types.Object) string {
 	if len(t.HostKey) == 0 || block.IsNull() || block.IsUnknown() {

@@ -42,6 +42,9 @@ func (n Normalization) normalize(s string) string {
 			return strings.TrimSuffix(s, "/")
 		}
 		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+		if u.Scheme == "https" && u.Port() == "443" {
+			u.Host = u.Hostname() // the default port is no difference
+		}
 		return strings.TrimSuffix(u.String(), "/")
 	}
 	return s

@@ -194,20 +194,20 @@ func createErrorDiagnostics(t *integrationtype.Type, name string, err error) dia
 	var diags diag.Diagnostics
 	if id, ok := client.AlreadyExistsID(err); ok {
 		diags.AddError("Integration already exists",
-			fmt.Sprintf("Immuta already has a %s integration on this host, with ID %s; it allows only one per host.\n\n"+
+			fmt.Sprintf("Immuta already has %s integration on this host, with ID %s; it allows only one per host.\n\n"+
 				"To manage the existing integration with Terraform, import it:\n\n"+
 				"  terraform import <resource address> %s\n\n"+
 				"or add an import block and apply:\n\n"+
 				"  import {\n    to = <resource address>\n    id = \"%s\"\n  }\n\n"+
-				"Otherwise change the host, or delete the existing integration first.", t.DisplayName, id, id, id))
+				"Otherwise change the host, or delete the existing integration first.", withArticle(t.DisplayName), id, id, id))
 		return diags
 	}
 	if id, ok := client.PreviouslyFailedID(err); ok {
 		diags.AddError("Integration previously failed to create",
-			fmt.Sprintf("Immuta has a %s integration on this host that failed to create (ID %s). Immuta repairs it with an update, not a new create.\n\n"+
+			fmt.Sprintf("Immuta has %s integration on this host that failed to create (ID %s). Immuta repairs it with an update, not a new create.\n\n"+
 				"Adopt it with `terraform import <resource address> %s` (or an import block with id = \"%s\"), "+
 				"then apply this configuration: Terraform sends it as an update, which lets Immuta retry the set-up. "+
-				"Check its validation results (GET /integrations/%s/status) to see what failed the first time.", t.DisplayName, id, id, id, id))
+				"Check its validation results (GET /integrations/%s/status) to see what failed the first time.", withArticle(t.DisplayName), id, id, id, id))
 		return diags
 	}
 	return apiErrorDiagnostics(t, name, "create", err)

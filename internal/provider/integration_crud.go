@@ -181,15 +181,27 @@ func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype
 		tflog.Warn(ctx, "listing integrations failed", map[string]any{"error": err.Error()})
 		return nil, false
 	}
-	for i := range all {
-		if all[i].Type != t.APIName || client.IsDeleted(all[i].Status) {
-			continue // a deleted record lingers in the list but holds no host
-		}
-		if len(t.HostKey) == 0 || t.HostOfJSON(all[i].Config) == host {
-			return &all[i], true
-		}
+	if _, on := integrationsOnHost(all, t, host); len(on) > 0 {
+		return &on[0], true
 	}
 	return nil, false
+}
+
+// integrationsOnHost finds, in Immuta's list, the live integrations of
+// type t (ofType) and those of them on host (for a type without a host,
+// Trino, all of them). A deleted record lingers in the list but holds no
+// host.
+func integrationsOnHost(all []client.Integration, t *integrationtype.Type, host string) (ofType, on []client.Integration) {
+	for _, obj := range all {
+		if obj.Type != t.APIName || client.IsDeleted(obj.Status) {
+			continue
+		}
+		ofType = append(ofType, obj)
+		if len(t.HostKey) == 0 || t.OnHost(obj.Config, host) {
+			on = append(on, obj)
+		}
+	}
+	return ofType, on
 }
 
 func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

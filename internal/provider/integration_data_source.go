@@ -120,8 +120,8 @@ func (d *integrationDataSource) ValidateConfig(ctx context.Context, req datasour
 			fmt.Sprintf("Immuta allows one %s integration and it has no host: remove host and look it up with type = %q alone.", t.DisplayName, t.Block))
 	case len(t.HostKey) > 0 && host.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("host"), "Missing host",
-			fmt.Sprintf("Looking up a %s integration by type needs host: the integration's %s, which identifies it in Immuta. "+
-				"Or look it up by id instead.", t.DisplayName, t.HostKeyName()))
+			fmt.Sprintf("Looking up %s integration by type needs host: the integration's %s, which identifies it in Immuta. "+
+				"Or look it up by id instead.", withArticle(t.DisplayName), t.HostKeyName()))
 	}
 }
 
@@ -178,16 +178,7 @@ func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.T
 		return nil
 	}
 	sortByID(all)
-	var ofType, matches []client.Integration
-	for _, obj := range all {
-		if obj.Type != t.APIName || client.IsDeleted(obj.Status) {
-			continue
-		}
-		ofType = append(ofType, obj)
-		if len(t.HostKey) == 0 || t.HostOfJSON(obj.Config) == host {
-			matches = append(matches, obj)
-		}
-	}
+	ofType, matches := integrationsOnHost(all, t, host)
 	switch len(matches) {
 	case 1:
 		return &matches[0]

@@ -6,6 +6,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -129,6 +130,10 @@ data "immuta_integration" "db" {
   type = "databricks"
   host = %q
 }
+data "immuta_integration" "db_any_case" {
+  type = "databricks"
+  host = %q
+}
 data "immuta_integration" "rs" {
   type = "redshift"
   host = %q
@@ -144,7 +149,7 @@ data "immuta_integration" "s3" {
 data "immuta_integration" "trino" {
   type = "trino"
 }
-`, sfID, dsSnowflakeHost, dsDatabricksHost, dsRedshiftHost, dsS3Path)
+`, sfID, dsSnowflakeHost, dsDatabricksHost, strings.ToUpper(dsDatabricksHost[:4])+dsDatabricksHost[4:], dsRedshiftHost, dsS3Path)
 
 	secrets := []string{dsSeedPassword, dsSeedToken, dsSeedRSPassword, dsSeedCredentialS}
 	checks := []statecheck.StateCheck{
@@ -154,6 +159,9 @@ data "immuta_integration" "trino" {
 		statecheck.ExpectKnownValue("data.immuta_integration.sf", tfjsonpath.New("id"), knownvalue.StringExact(sfID)),
 		statecheck.ExpectKnownValue("data.immuta_integration.sf", tfjsonpath.New("snowflake").AtMapKey("private_key"), knownvalue.Null()),
 		statecheck.ExpectKnownValue("data.immuta_integration.db", tfjsonpath.New("id"), knownvalue.StringExact(dbID)),
+		// Immuta compares hosts in any case, and so does the look-up.
+		statecheck.ExpectKnownValue("data.immuta_integration.db_any_case", tfjsonpath.New("id"), knownvalue.StringExact(dbID)),
+		statecheck.ExpectKnownValue("data.immuta_integration.db_any_case", tfjsonpath.New("host"), knownvalue.StringExact(dsDatabricksHost)),
 		statecheck.ExpectKnownValue("data.immuta_integration.db", tfjsonpath.New("databricks").AtMapKey("http_path"), knownvalue.StringExact("/sql/1.0/warehouses/seeded01")),
 		statecheck.ExpectKnownValue("data.immuta_integration.db", tfjsonpath.New("databricks").AtMapKey("catalog"), knownvalue.StringExact("immuta")),
 		statecheck.ExpectKnownValue("data.immuta_integration.rs", tfjsonpath.New("id"), knownvalue.StringExact(rsID)),

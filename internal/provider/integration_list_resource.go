@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -54,10 +55,11 @@ func (l *integrationList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 				Validators:          []validator.String{stringvalidator.OneOf(blockNames()...)},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list integrations in this status, such as `enabled` or `recurringValidationError`.",
-				Optional:            true,
+				MarkdownDescription: "Only list integrations in this status, one of the statuses Immuta documents but `deleted` " +
+					"(deleted integrations are never listed): " + quotedList(slices.DeleteFunc(client.Statuses(), func(s string) bool { return s == client.StatusDeleted })) + ".",
+				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.OneOf(client.Statuses()...),
 					stringvalidator.NoneOf(client.StatusDeleted),
 				},
 			},
@@ -101,7 +103,7 @@ func (f listFilter) matches(t *integrationtype.Type, obj *client.Integration) bo
 		return false
 	}
 	if !f.host.IsNull() {
-		return len(t.HostKey) > 0 && t.HostOfJSON(obj.Config) == t.NormalizeHostKey(f.host.ValueString())
+		return t.OnHost(obj.Config, f.host.ValueString())
 	}
 	return true
 }

@@ -324,6 +324,7 @@ func TestAccNewerTerraform_queryRejectsBadFilters(t *testing.T) {
 	cases := []struct{ filter, want string }{
 		{`type = "oracle"`, `(?s)Attribute type value must be one of.*snowflake`},
 		{`status = "deleted"`, `(?s)Attribute status value must be none of.*deleted`},
+		{`status = "bogus"`, `(?s)Attribute status value must be one of:.*"enabled".*"createError".*got: "bogus"`},
 	}
 	for _, tc := range cases {
 		resource.Test(t, queryCase(srv, resource.TestStep{

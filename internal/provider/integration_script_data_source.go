@@ -279,8 +279,8 @@ func (d *integrationScriptDataSource) checkType(ctx context.Context, t *integrat
 	}
 	if obj.Type != t.APIName {
 		diags.AddAttributeError(path.Root(t.Block), "Integration of another type",
-			fmt.Sprintf("Immuta integration %s is a %s integration, not %s: set the %s block, or none (action = \"delete\" needs none).",
-				id, blockOf(obj.Type), t.Block, blockOf(obj.Type)))
+			fmt.Sprintf("Immuta integration %s is %s integration, not %s: set the %s block, or none (action = \"delete\" needs none).",
+				id, withArticle(blockOf(obj.Type)), t.Block, blockOf(obj.Type)))
 		return false
 	}
 	return true

@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
@@ -54,7 +56,7 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 	if rotationRequested(ctx, req.State.GetAttribute, req.Plan.GetAttribute) {
 		if _, err := r.client.RegenerateAPIKey(ctx, id); err != nil {
 			resp.State.Raw = req.State.Raw.Copy()
-			resp.Diagnostics.AddError("Cannot rotate the Starburst (Trino) API key", fmt.Sprintf("%s: %s", name, err))
+			resp.Diagnostics.Append(rotationFailed(name, id, err, "The state is unchanged, rotate_api_key included, so the next apply tries again.")...)
 			return
 		}
 	}
@@ -66,4 +68,29 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 	}
 	s.ValidationResults = prior.ValidationResults // as planned: refreshed by the next read
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, op.m.Timeouts)...)
+}
+
+// rotationFailed explains a failed key rotation (POST
+// /integrations/{id}/regenerate), for the resource and the action alike.
+// The route is in Immuta SaaS's endpoint table but not in the 2024.1 and
+// 2024.2 ones (IMMUTA_API.md, Settings beyond the schema): a 404 that is not
+// Immuta's own not-found answer most likely means this Immuta has no such
+// route. state says what the state holds now.
+func rotationFailed(name, id string, err error, state string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if client.IsForeignNotFound(err) {
+		diags.AddError("This Immuta may not offer API key rotation",
+			fmt.Sprintf("%s: Immuta answered POST /integrations/%s/regenerate with a 404 that is not its answer for a missing integration. "+
+				"Key rotation is in Immuta SaaS's API, but not in that of self-managed Immuta 2024.1 and 2024.2, so this tenant most likely "+
+				"does not offer it. Nothing was rotated: the key the Starburst cluster uses still works. %s Rotate the key in Immuta's "+
+				"UI, or upgrade Immuta; if other requests fail with 404 too, check the provider's url instead.", name, id, state))
+		return diags
+	}
+	detail := fmt.Sprintf("%s: %s. %s", name, err, state)
+	if client.IsOutcomeUnknown(err) {
+		detail += "\n\nThe request may have reached Immuta: the key may have been rotated. Read it with the immuta_trino_api_key " +
+			"ephemeral resource before rotating again, since each rotation invalidates the previous key."
+	}
+	diags.AddError("Cannot rotate the Starburst (Trino) API key", detail)
+	return diags
 }

@@ -54,10 +54,10 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Validators:          []validator.String{stringvalidator.OneOf(blockNames()...)},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list integrations in this status, such as `enabled`, `createError` or `recurringValidationError`. " +
+				MarkdownDescription: "Only list integrations in this status, one of the statuses Immuta documents: " + quotedList(client.Statuses()) + ". " +
 					"Without it, integrations in status `deleted` (which Immuta may keep listing) are left out.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 64)},
+				Validators: []validator.String{stringvalidator.OneOf(client.Statuses()...)},
 			},
 			"integrations": schema.ListNestedAttribute{
 				MarkdownDescription: "The integrations, ordered by ID.",

@@ -107,6 +107,10 @@ func TestAccDataSourceIntegrations_emptyAndInvalidFilter(t *testing.T) {
 				Config:      providerConfig(srv) + `data "immuta_integrations" "all" { type = "Snowflake" }`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*type value must be one of`),
 			},
+			{ // a status Immuta does not document (a typo) is refused naming the valid ones, not answered with an empty list
+				Config:      providerConfig(srv) + `data "immuta_integrations" "all" { status = "enable" }`,
+				ExpectError: regexp.MustCompile(`(?s)Attribute status value must be one of:.*"creating".*"enabled".*"recurringValidationError".*"deleted".*got: "enable"`),
+			},
 			{
 				Config: providerConfig(srv) + `data "immuta_integrations" "all" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -37,9 +37,9 @@ func (r *integrationResource) interruptedCreateRequest(ctx context.Context, t *i
 	if found, ok := r.findByHost(lctx, t, host); ok {
 		diags.AddError(summary,
 			fmt.Sprintf("Terraform was interrupted while sending the request to create %s. Terraform's state holds nothing for this resource. "+
-				"Immuta now has a %s integration on this host, with id %s, probably made by this request, and may still be setting it up.\n\n"+
+				"Immuta now has %s integration on this host, with id %s, probably made by this request, and may still be setting it up.\n\n"+
 				"Next: adopt it instead of creating another (Immuta allows one per host):\n\n  terraform import <resource address> %s\n\n"+
-				"then run terraform apply.", name, t.DisplayName, found.ID, found.ID))
+				"then run terraform apply.", name, withArticle(t.DisplayName), found.ID, found.ID))
 		return diags
 	}
 	diags.AddError(summary,

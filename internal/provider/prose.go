@@ -93,3 +93,13 @@ func displayNamesWhere(keep func(*integrationtype.Type) bool) string {
 	}
 	return andList(names)
 }
+
+// withArticle puts "a" or "an" before a name, as English wants it: "an
+// Amazon Redshift", "a Snowflake". (Every type's display name starts with a
+// capital whose sound is its letter's.)
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}

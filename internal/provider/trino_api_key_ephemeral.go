@@ -116,8 +116,8 @@ func readTrinoIntegration(ctx context.Context, c *client.Client, id string, diag
 	}
 	if obj.Type != integrationtype.Trino.APIName {
 		diags.AddAttributeError(attr, "Not a Starburst (Trino) integration",
-			fmt.Sprintf("Integration %s is a %s integration; only Starburst (Trino) integrations have an Immuta API key. "+
-				"Set integration_id to the ID of a Starburst (Trino) integration.", id, displayName(obj.Type)))
+			fmt.Sprintf("Integration %s is %s integration; only Starburst (Trino) integrations have an Immuta API key. "+
+				"Set integration_id to the ID of a Starburst (Trino) integration.", id, withArticle(displayName(obj.Type))))
 		return nil
 	}
 	return obj

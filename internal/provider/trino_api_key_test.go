@@ -265,3 +265,50 @@ ephemeral "immuta_trino_api_key" "test" {
 		})
 	}
 }
+
+// TestAccTrinoRotation_tenantWithoutTheRoute: a self-managed Immuta 2024.x
+// may not have POST /integrations/{id}/regenerate and answers it with a 404
+// that is not its integration-not-found message (a fault rule stands in for
+// it). rotate_api_key then fails saying so, the state keeps the previous
+// rotate_api_key (the next apply tries again) and the key is unchanged.
+func TestAccTrinoRotation_tenantWithoutTheRoute(t *testing.T) {
+	accPreCheck(t)
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	var before string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: trinoConfig(srv, `{ rotate_api_key = 1 }`),
+				Check: func(*terraform.State) error {
+					id, key := trinoKey(t, srv)
+					before = key
+					page := "<html><body><h1>404 Not Found</h1></body></html>"
+					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations/" + id + "/regenerate", Times: 0,
+						Action: emulator.FaultAction{Status: 404, Body: &page, ContentType: "text/html"}})
+					return nil
+				},
+			},
+			{
+				Config:      trinoConfig(srv, `{ rotate_api_key = 2 }`),
+				ExpectError: errorPattern(`This Immuta may not offer API key rotation.*regenerate with a 404 that is not its answer for a missing integration.*Nothing was rotated.*rotate_api_key included`),
+			},
+			{ // the state keeps rotate_api_key = 1: the rotation is still to do
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(resourceAddress, "trino.rotate_api_key", "1"),
+					func(*terraform.State) error {
+						if _, key := trinoKey(t, srv); key != before {
+							return fmt.Errorf("the key changed although the rotation failed")
+						}
+						return nil
+					}),
+			},
+			{
+				Config: trinoConfig(srv, `{ rotate_api_key = 1 }`),
+				Check:  resource.TestCheckResourceAttr(resourceAddress, "trino.rotate_api_key", "1"),
+			},
+		},
+	})
+}

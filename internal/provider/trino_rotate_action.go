@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -83,12 +82,7 @@ func (a *trinoRotateAction) Invoke(ctx context.Context, req action.InvokeRequest
 	name := describe(integrationtype.Trino, "", id.ValueString())
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Asking Immuta for a new API key of " + name})
 	if _, err := a.client.RegenerateAPIKey(ctx, id.ValueString()); err != nil {
-		detail := fmt.Sprintf("%s: %s", name, err)
-		if client.IsOutcomeUnknown(err) {
-			detail += "\n\nThe request may have reached Immuta: the key may have been rotated. Read it with the immuta_trino_api_key " +
-				"ephemeral resource before invoking the action again, since each rotation invalidates the previous key."
-		}
-		resp.Diagnostics.AddError("Cannot rotate the Starburst (Trino) API key", detail)
+		resp.Diagnostics.Append(rotationFailed(name, id.ValueString(), err, "The action changes no state.")...)
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Rotated the API key of " + name +

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 	"github.com/immuta/terraform-provider-immuta/internal/tfcli"
 )
 
@@ -147,7 +148,10 @@ func run(bin string) (err error) {
 	fmt.Printf("  %-4s %-24s %-10s %s\n", "ID", "TYPE", "STATUS", "HOST")
 	var snowflakeID string
 	for _, r := range records {
-		host := firstString(r.Config, "host", "workspaceUrl", "awsLocationPath")
+		host := ""
+		if t, ok := integrationtype.ByAPIName(r.Type); ok {
+			host = t.HostKeyOf(r.Config)
+		}
 		fmt.Printf("  %-4s %-24s %-10s %s\n", r.ID, r.Type, r.Status, host)
 		if r.Type == "Snowflake" {
 			snowflakeID = r.ID
@@ -250,15 +254,6 @@ func repoRoot() (string, error) {
 }
 
 func step(s string) { fmt.Printf("\n==> %s\n", s) }
-
-func firstString(m map[string]any, keys ...string) string {
-	for _, k := range keys {
-		if s, ok := m[k].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
 
 func copyDir(src, dst string) error {
 	return filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {

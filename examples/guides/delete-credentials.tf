@@ -36,7 +36,6 @@ resource "immuta_integration" "sales" {
     authentication_type = "userPassword"
     username            = "IMMUTA_SETUP"
     password_wo         = var.sales_setup_password
-    password_wo_version = 1
   }
 }
 
@@ -50,6 +49,5 @@ resource "immuta_integration" "finance" {
     authentication_type = "userPassword"
     username            = "IMMUTA_SETUP"
     password_wo         = var.finance_setup_password
-    password_wo_version = 1
   }
 }

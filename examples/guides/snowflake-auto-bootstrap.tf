@@ -21,6 +21,5 @@ resource "immuta_integration" "snowflake" {
     authentication_type = "userPassword"
     username            = "IMMUTA_SETUP"
     password_wo         = var.snowflake_admin_password
-    password_wo_version = 1
   }
 }

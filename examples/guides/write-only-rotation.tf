@@ -1,23 +1,18 @@
 # A write-only password. The value comes from an ephemeral variable, so it is
-# in neither the state nor plan files. To rotate it: change the password in
+# never in the state or in plan files; the provider keeps only a salted
+# fingerprint of the value it last sent. To rotate it: change the password in
 # Redshift, then run
 #
-#   TF_VAR_redshift_password=<new> terraform apply -var redshift_password_version=2
+#   TF_VAR_redshift_password=<new> terraform apply
 #
-# (or commit the new version number). Terraform sends password_wo only when
-# password_wo_version changes.
+# The plan shows password_wo_version going up by one, which the provider
+# counts; no other change is needed.
 
 variable "redshift_password" {
   description = "Password of the Redshift user awsuser."
   type        = string
   sensitive   = true
   ephemeral   = true
-}
-
-variable "redshift_password_version" {
-  description = "Increase after changing redshift_password, to send the new value to Immuta."
-  type        = number
-  default     = 1
 }
 
 resource "immuta_integration" "redshift" {
@@ -31,6 +26,5 @@ resource "immuta_integration" "redshift" {
     authentication_type = "userPassword"
     username            = "awsuser"
     password_wo         = var.redshift_password
-    password_wo_version = var.redshift_password_version
   }
 }

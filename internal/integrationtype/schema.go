@@ -82,7 +82,7 @@ func WriteOnlyRule(f Field) string {
 		"update (Immuta's update replaces the whole configuration), and when it differs from the value last applied, "+
 		"which the plan shows as an update of `%[2]s`. Terraform keeps only a salted argon2id fingerprint of the value last "+
 		"applied, in the resource's private state, never the value. An integration without that fingerprint (imported, "+
-		"adopted with `terraform query`, or last applied by a provider before 0.1.0) gets the configured value with its next "+
+		"adopted with `terraform query`, or last applied by an earlier build of this provider) gets the configured value with its next "+
 		"in-place update, and that plan says so in a warning.", f.WriteOnlyName(), f.WriteOnlyVersionName())
 }
 

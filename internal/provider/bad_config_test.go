@@ -233,8 +233,6 @@ var badConfigs = []badConfig{
 	// Secrets and their write-only alternatives.
 	{name: "secret and its write-only alternative", resource: typeBody("snowflake", badSnowflake.with("password_wo", `"wo-pw"`, "password_wo_version", "1")),
 		err: `"snowflake\.password_wo" cannot be specified when "snowflake\.password" is specified`},
-	{name: "write-only value without its version", resource: typeBody("snowflake", badSnowflake.with("password", "", "password_wo", `"wo-pw"`)),
-		err: `"snowflake\.password_wo_version" must be specified when "snowflake\.password_wo" is specified`},
 	{name: "write-only version without write-only value", resource: typeBody("snowflake", badSnowflake.with("password_wo_version", "1")),
 		err: `"snowflake\.password_wo" must be specified when "snowflake\.password_wo_version" is specified`},
 	{name: "secret too long", resource: typeBody("snowflake", badSnowflake.with("password", `"`+strings.Repeat("p", 65537)+`"`)),

@@ -114,7 +114,7 @@ func TestAccProviderCheck_urlErrors(t *testing.T) {
 
 // TestAccSchema_describedAndOneErrorPerConflict: timeouts is described in
 // `terraform providers schema -json`; `token` with `token_wo` is one error,
-// and `password_wo` without its version is an error naming the version.
+// and `password_wo` without its version is valid (the provider counts it).
 func TestAccSchema_describedAndOneErrorPerConflict(t *testing.T) {
 	tf, ctx := parallelCLITest(t, 2*time.Minute)
 
@@ -137,8 +137,8 @@ resource "immuta_integration" "db" {
 	tf.write(strings.Replace(manualSnowflake("a", "a.snowflakecomputing.com"),
 		`password            = "platform-team-pw-1"`, `password_wo         = "platform-team-pw-1"`, 1))
 	out, err = tf.run(ctx, "validate")
-	if err == nil || !strings.Contains(flat(out), `"snowflake.password_wo_version" must be specified when "snowflake.password_wo" is specified`) {
-		t.Fatalf("password_wo without password_wo_version: %v:\n%s", err, out)
+	if err != nil || !strings.Contains(out, "The configuration is valid") {
+		t.Fatalf("password_wo without password_wo_version (the provider counts it): %v:\n%s", err, out)
 	}
 
 	tf.write("")
@@ -186,12 +186,13 @@ resource "immuta_integration" "test" {
 }
 `
 
-// TestAccWriteOnly_inPlaceUpdateNeedsNewVersion: the write-only rule as
-// documented. An in-place change with the version unchanged is refused at
-// plan time and sends nothing; with the version increased it sends the
-// configured value; a change of timeouts alone sends nothing at all; and
-// the update plans leave validation_results known (quiet).
-func TestAccWriteOnly_inPlaceUpdateNeedsNewVersion(t *testing.T) {
+// TestAccWriteOnly_explicitVersions: a version set in the configuration
+// works as it always did, without being needed for other changes. An
+// in-place change with the version unchanged sends the configured value
+// (the configuration is the truth); a changed version sends it, down as
+// well as up; a change of timeouts alone sends nothing at all; and the
+// update plans leave validation_results known (quiet).
+func TestAccWriteOnly_explicitVersions(t *testing.T) {
 	accPreCheck(t)
 	srv := startEmulator(t)
 	config := func(warehouse, password string, version int, extra string) string {
@@ -232,30 +233,33 @@ func TestAccWriteOnly_inPlaceUpdateNeedsNewVersion(t *testing.T) {
 		CheckDestroy:             checkNothingLeft(srv),
 		Steps: []resource.TestStep{
 			{Config: config("WH_1", "pw-one", 1, ""), Check: resource.ComposeTestCheckFunc(storedPassword("pw-one"), putsAre(0))},
-			{ // a stale (here: changed) value with the same version never goes out
-				Config:      config("WH_2", "pw-stale", 1, ""),
-				ExpectError: errorPattern(`Write-only secret would be sent without a new version.*increase snowflake\.password_wo_version`),
+			{ // another setting, same value, same version: one PUT with the configured value
+				Config: config("WH_2", "pw-one", 1, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("validation_results"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeTestCheckFunc(storedPassword("pw-one"), putsAre(1),
+					resource.TestCheckResourceAttr(resourceAddress, "snowflake.warehouse", "WH_2"),
+					sentBack(`"workspaces":{"enabled":false`)),
 			},
 			{
 				Config: config("WH_2", "pw-two", 2, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("validation_results"), knownvalue.NotNull()),
 				}},
-				Check: resource.ComposeTestCheckFunc(storedPassword("pw-two"), putsAre(1),
-					resource.TestCheckResourceAttr(resourceAddress, "snowflake.warehouse", "WH_2"),
-					sentBack(`"workspaces":{"enabled":false`)),
+				Check: resource.ComposeTestCheckFunc(storedPassword("pw-two"), putsAre(2)),
 			},
 			{ // any change of the version sends the value, down as well as up
 				Config: config("WH_2", "pw-three", 1, ""),
-				Check:  resource.ComposeTestCheckFunc(storedPassword("pw-three"), putsAre(2)),
+				Check:  resource.ComposeTestCheckFunc(storedPassword("pw-three"), putsAre(3)),
 			},
 			{ // timeouts are Terraform's own: nothing to send, no version needed
 				Config: config("WH_2", "pw-three", 1, `timeouts = { update = "5m" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeTestCheckFunc(putsAre(2), resource.TestCheckResourceAttr(resourceAddress, "timeouts.update", "5m")),
+				Check: resource.ComposeTestCheckFunc(putsAre(3), resource.TestCheckResourceAttr(resourceAddress, "timeouts.update", "5m")),
 			},
 		},
 	})

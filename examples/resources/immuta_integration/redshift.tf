@@ -3,8 +3,8 @@
 #
 # The password is a plain sensitive attribute: Terraform stores it in the state
 # (protect the state accordingly) and Immuta's teardown on destroy reads it from
-# there. Use password_wo and password_wo_version instead to keep it out of the
-# state; destroy then needs IMMUTA_DELETE_PASSWORD.
+# there. Use password_wo instead to keep it out of the state; destroy then
+# needs IMMUTA_DELETE_PASSWORD.
 
 variable "redshift_admin_password" {
   description = "Password of the Redshift admin user awsuser."

@@ -3,7 +3,8 @@
 # and removes them again when the integration is destroyed.
 #
 # The private key is write-only (content_wo): Terraform sends it to Immuta on
-# create, and again whenever content_wo_version changes, but never stores it in
+# create, with every update, and when it differs from the key last applied (the
+# plan then shows content_wo_version going up by one), but never stores it in
 # the state or in plan files. Because the state does not hold it, destroying
 # this integration needs the key once more, from the environment:
 #
@@ -29,8 +30,7 @@ resource "immuta_integration" "snowflake" {
     authentication_type = "keyPair"
     username            = "IMMUTA_SETUP"
     private_key = {
-      content_wo         = var.snowflake_private_key
-      content_wo_version = 1 # bump after rotating the key to send the new one
+      content_wo = var.snowflake_private_key
     }
 
     audit = {

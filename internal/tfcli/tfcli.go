@@ -83,12 +83,19 @@ func Identify(ctx context.Context, path string) (CLI, error) {
 	return CLI{Path: path, Product: product, Version: version}, nil
 }
 
-// ParseVersion reads the product and version from the output of `version`.
+// ParseVersion reads the product and version from the output of `version`:
+// the first line that names them. (A CLI may print warnings first, such as
+// OpenTofu's about a CLI configuration file it cannot open.)
 func ParseVersion(out string) (product, version string, err error) {
-	first, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
-	m := versionLine.FindStringSubmatch(strings.TrimSpace(first))
-	if m == nil {
-		return "", "", fmt.Errorf("neither Terraform nor OpenTofu: `version` printed %q", first)
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if m := versionLine.FindStringSubmatch(line); m != nil {
+			return m[1], m[2], nil
+		}
+		if strings.HasPrefix(line, "on ") {
+			break // the platform line, which follows the version line
+		}
 	}
-	return m[1], m[2], nil
+	first, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	return "", "", fmt.Errorf("neither Terraform nor OpenTofu: `version` printed %q", first)
 }

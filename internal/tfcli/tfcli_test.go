@@ -19,6 +19,8 @@ func TestParseVersion(t *testing.T) {
 		{"Terraform v1.14.0-rc1\non linux_amd64\n", "Terraform", "1.14.0-rc1"},
 		{"OpenTofu v1.11.5\non linux_amd64\n+ provider registry.opentofu.org/immuta/immuta v0.1.0\n", "OpenTofu", "1.11.5"},
 		{"\nOpenTofu v1.12.0-dev\n", "OpenTofu", "1.12.0-dev"},
+		// OpenTofu warns first when TF_CLI_CONFIG_FILE names a missing file.
+		{"There are some problems with the CLI configuration:\n\nWarning: Unable to open CLI configuration file\n\nOpenTofu v1.12.6\non linux_amd64\n", "OpenTofu", "1.12.6"},
 	} {
 		product, version, err := ParseVersion(tc.out)
 		if err != nil || product != tc.product || version != tc.version {

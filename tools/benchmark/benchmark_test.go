@@ -173,19 +173,64 @@ func TestWaitTargets(t *testing.T) {
 }
 
 func TestConfigsDifferOnlyInSource(t *testing.T) {
-	p, f := Config(ProviderSource), Config(FloorSource)
-	if !strings.Contains(p, `source = "immuta/immuta"`) || !strings.Contains(f, `source = "immuta/immuta-floor"`) {
-		t.Errorf("sources:\n%s\n%s", p, f)
-	}
-	if strings.Replace(f, "immuta/immuta-floor", "immuta/immuta", 1) != p {
-		t.Error("the configurations differ beyond the source")
-	}
-	if !strings.Contains(p, "bench-%05d") {
-		t.Error("the host format lost its verb")
+	for _, v := range Variants {
+		p, f := Config(ProviderSource, v), Config(FloorSource, v)
+		if !strings.Contains(p, `source = "immuta/immuta"`) || !strings.Contains(f, `source = "immuta/immuta-floor"`) {
+			t.Errorf("%s: sources:\n%s\n%s", v, p, f)
+		}
+		if strings.Replace(f, "immuta/immuta-floor", "immuta/immuta", 1) != p {
+			t.Errorf("%s: the configurations differ beyond the source", v)
+		}
+		if !strings.Contains(p, "bench-%05d") {
+			t.Errorf("%s: the host format lost its verb", v)
+		}
 	}
 	rc := CLIConfig("/a", "/b")
 	if !strings.Contains(rc, `"registry.terraform.io/immuta/immuta" = "/a"`) || !strings.Contains(rc, `"registry.terraform.io/immuta/immuta-floor" = "/b"`) {
 		t.Errorf("CLI config:\n%s", rc)
+	}
+}
+
+// The variants differ only in how the password is set: stored in state, or
+// write-only from an ephemeral variable with no version (the provider counts
+// it), so that what the write-only rows add is the write-only secret's cost.
+func TestVariantsDifferOnlyInThePassword(t *testing.T) {
+	stored, wo := Config(ProviderSource, VariantStored), Config(ProviderSource, VariantWriteOnly)
+	if !strings.Contains(stored, `    password            = "bench-password"`+"\n") || strings.Contains(stored, "password_wo") || strings.Contains(stored, "ephemeral") {
+		t.Errorf("the stored variant does not set password alone:\n%s", stored)
+	}
+	if strings.Contains(wo, `password            =`) || strings.Contains(wo, "password_wo_version") ||
+		!strings.Contains(wo, "    password_wo         = var.password\n") {
+		t.Errorf("the write-only variant does not set password_wo alone, without a version:\n%s", wo)
+	}
+	variable := "\nvariable \"password\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n  default   = \"bench-password\"\n}\n"
+	if !strings.Contains(wo, variable) {
+		t.Errorf("the write-only variant lacks the ephemeral variable %q:\n%s", variable, wo)
+	}
+	back := strings.Replace(strings.Replace(wo, variable, "", 1), "password_wo         = var.password", `password            = "bench-password"`, 1)
+	if back != stored {
+		t.Errorf("the variants differ beyond the password:\n%s\n%s", stored, wo)
+	}
+}
+
+// The write-only variant's destroy gets the password from the environment,
+// and only that variant's.
+func TestWorkspaceEnv(t *testing.T) {
+	base := []string{"PATH=/bin"}
+	stored, err := NewWorkspace("terraform", t.TempDir(), ProviderSource, VariantStored, "p", base, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wo, err := NewWorkspace("terraform", t.TempDir(), ProviderSource, VariantWriteOnly, "p", base, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(stored.Env, " ") != "PATH=/bin" || strings.Join(wo.Env, " ") != "PATH=/bin IMMUTA_DELETE_PASSWORD=bench-password" || len(base) != 1 {
+		t.Errorf("stored %q, write-only %q, base %q", stored.Env, wo.Env, base)
+	}
+	main, err := os.ReadFile(filepath.Join(wo.Dir, "main.tf"))
+	if err != nil || string(main) != Config(ProviderSource, VariantWriteOnly) {
+		t.Errorf("main.tf of the write-only workspace: %v\n%s", err, main)
 	}
 }
 
@@ -253,6 +298,55 @@ func TestReport(t *testing.T) {
 	}
 	if !strings.Contains(r.Markdown(), "| 1000 | apply | 1000 (1) | 0 | 0 | 1001 (1.001) | 1000 (1) | 0 | 0 | 0 | 0 | **no** | 0 |") {
 		t.Errorf("an unexpected count is not flagged:\n%s", r.RequestsTable())
+	}
+	if strings.Contains(md, "Write-only") {
+		t.Errorf("a report without write-only steps has a write-only table:\n%s", md)
+	}
+}
+
+// An update reads each integration three times: Terraform's refresh, the
+// read just before the PUT (which carries what the provider does not
+// model), and the read-back after the wait.
+func TestExpectedUpdate(t *testing.T) {
+	c := Expected(StepUpdate, 300)
+	if c.ByKind[KindGetOne] != 900 || c.ByKind[KindPut] != 300 || c.ByKind[KindGetStatus] != 300 || c.Total() != 1500 {
+		t.Errorf("Expected(update, 300) = %+v", c)
+	}
+}
+
+func TestReportWriteOnly(t *testing.T) {
+	run := func(wall, cpu float64) Run {
+		return Run{Wall: time.Duration(wall * float64(time.Second)), Proc: ProcStats{CPU: time.Duration(cpu * float64(time.Second)), PeakRSSKiB: 1000}}
+	}
+	r := &Report{Machine: []string{"nproc: 2"}, Command: "bench", Parallelism: 10, Rounds: 1, Steps: []StepResult{
+		{N: 1000, Variant: VariantStored, Step: StepPlan, Provider: []Run{run(15, 11)}, Floor: []Run{run(15, 10)}, Counts: Expected(StepPlan, 1000)},
+		{N: 1000, Variant: VariantStored, Step: StepUpdate, Provider: []Run{run(120, 30)}, Floor: []Run{run(110, 25)}, Counts: Expected(StepUpdate, 1000)},
+		{N: 1000, Variant: VariantWriteOnly, Step: StepPlan, Provider: []Run{run(30, 36)}, Floor: []Run{run(15, 10.5)}, Counts: Expected(StepPlan, 1000)},
+		{N: 1000, Variant: VariantWriteOnly, Step: StepUpdate, Provider: []Run{run(150, 105)}, Floor: []Run{run(110, 25)}, Counts: Expected(StepUpdate, 1000)},
+	}}
+	md := r.Markdown()
+	for _, want := range []string{
+		// Their own rows in the times and requests tables.
+		"| 1000 | plan (write-only) | 30.00 s | 15.00 s | 2.00 |",
+		"| 1000 | update (write-only) | 0 | 1000 (1) | 0 | 3000 (3) | 1000 (1) | 0 | 0 | 0 | 0 | yes | 0 |",
+		// The fingerprints' cost: ratio to the floor, the stored ratio, and what the
+		// provider adds per integration against the stored password.
+		"## Write-only password: what the fingerprints cost",
+		"| 1000 | plan | 30.00 s | 15.00 s | 2.00 | 1.00 | +15.0 ms | +25.0 ms | +0.5 ms |",
+		"| 1000 | update | 150.00 s | 110.00 s | 1.36 | 1.09 | +30.0 ms | +75.0 ms | +0.0 ms |",
+		// Judged like the stored password's, in rows of their own.
+		"| plan of 1000: ratio to the floor <= 1.25 | 1.00 | yes |",
+		"| plan of 1000 with the write-only password: ratio to the floor <= 1.25 | 2.00 | **no** |",
+		"| 4 of 4 steps exactly as expected | yes |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	// Without the stored password's step to compare with, nothing is made up.
+	r.Steps = r.Steps[2:]
+	if !strings.Contains(r.WriteOnlyTable(), "| 1000 | plan | 30.00 s | 15.00 s | 2.00 | n/a | n/a | n/a | n/a |") {
+		t.Errorf("write-only table without the stored steps:\n%s", r.WriteOnlyTable())
 	}
 }
 

@@ -19,9 +19,11 @@ const (
 	TargetRatioN     = 1000        // the ratios and the memory are judged at this size
 )
 
-// StepResult is one step at one size, for both providers, over every round.
+// StepResult is one step at one size and variant, for both providers, over
+// every round.
 type StepResult struct {
 	N        int
+	Variant  Variant
 	Step     Step
 	Provider []Run // one per round
 	Floor    []Run
@@ -76,11 +78,25 @@ func (s StepResult) Ratio() float64 {
 // PeakBytes is the provider's peak resident set over the rounds.
 func (s StepResult) PeakBytes() int64 { return peak(s.Provider) * 1024 }
 
+// Label names the step in the report's rows: the step alone for the stored
+// password (the rows every earlier report has), with the variant otherwise.
+func (s StepResult) Label() string {
+	if s.Variant == VariantStored || s.Variant == "" {
+		return string(s.Step)
+	}
+	return fmt.Sprintf("%s (%s)", s.Step, s.Variant)
+}
+
 // Expected is the request count each step should make at zero transition
-// delay: per integration, the operation's one request, one status poll
+// delay, whatever the variant (a write-only secret costs CPU, not
+// requests): per integration, the operation's one request, one status poll
 // (the first poll already sees the end), and one GET, plus one GET per
-// integration for Terraform's refresh before update and destroy. The delete's
-// poll is answered 404, which ends its wait.
+// integration for Terraform's refresh before update and destroy. An update
+// also reads the integration just before its PUT: Immuta's PUT replaces the
+// whole configuration, so the PUT carries the settings the provider does
+// not model as Immuta holds them at that moment, not as the refresh (hours
+// earlier, for a saved plan) saw them. The delete's poll is answered 404,
+// which ends its wait.
 func Expected(s Step, n int) Counts {
 	var c Counts
 	k := int64(n)
@@ -90,7 +106,7 @@ func Expected(s Step, n int) Counts {
 	case StepPlan:
 		c.ByKind[KindGetOne] = k
 	case StepUpdate:
-		c.ByKind[KindPut], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, 2*k
+		c.ByKind[KindPut], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, 3*k // refresh, read before the PUT, read-back
 	case StepDestroy:
 		c.ByKind[KindDelete], c.ByKind[KindGetStatus], c.ByKind[KindGetOne] = k, k, k
 		c.Non2xx = k
@@ -176,7 +192,7 @@ func (r *Report) TimesTable() string {
 		if len(s.Provider) > 0 {
 			procs = s.Provider[0].Proc.Processes
 		}
-		t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
+		t.add(strconv.Itoa(s.N), s.Label(), seconds(s.ProviderWall()), seconds(s.FloorWall()),
 			fmt.Sprintf("%.2f", s.Ratio()), seconds(median(s.Provider, cpu)), seconds(median(s.Floor, cpu)), seconds(median(s.Provider, apiCPU)),
 			megabytes(peak(s.Provider)), megabytes(peak(s.Floor)), strconv.Itoa(procs))
 	}
@@ -192,7 +208,7 @@ func (r *Report) RequestsTable() string {
 	head = append(head, "non-2xx", "as expected", "new connections")
 	t := table{head: head}
 	for _, s := range r.Steps {
-		row := []string{strconv.Itoa(s.N), string(s.Step)}
+		row := []string{strconv.Itoa(s.N), s.Label()}
 		for _, k := range Kinds {
 			row = append(row, perUnit(s.Counts.ByKind[k], s.N))
 		}
@@ -203,6 +219,48 @@ func (r *Report) RequestsTable() string {
 		}
 		row = append(row, perUnit(s.Counts.Non2xx, s.N), expect, strconv.FormatInt(s.Counts.Conns, 10))
 		t.add(row...)
+	}
+	return t.String()
+}
+
+// stored is the step of the stored-password variant at the same size as s.
+func (r *Report) stored(s StepResult) (StepResult, bool) {
+	for _, o := range r.Steps {
+		if o.N == s.N && o.Step == s.Step && (o.Variant == VariantStored || o.Variant == "") {
+			return o, true
+		}
+	}
+	return StepResult{}, false
+}
+
+// perIntegration renders the difference of two durations per integration.
+func perIntegration(d time.Duration, n int) string {
+	return fmt.Sprintf("%+.1f ms", d.Seconds()*1000/float64(n))
+}
+
+// WriteOnlyTable: what the write-only password costs. Its ratio is to the
+// floor running the same write-only configuration (Terraform's own cost of
+// it); the added times compare the provider's medians with the stored
+// password's in the same run, per integration: mostly the fingerprints.
+// The floor's added CPU is what the configuration change costs without them.
+func (r *Report) WriteOnlyTable() string {
+	t := table{head: []string{"N", "step", "provider", "floor", "ratio", "ratio, stored password",
+		"provider: added wall per integration", "provider: added CPU per integration", "floor: added CPU per integration"}}
+	for _, s := range r.Steps {
+		if s.Variant != VariantWriteOnly {
+			continue
+		}
+		base, ok := r.stored(s)
+		if !ok {
+			t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
+				fmt.Sprintf("%.2f", s.Ratio()), "n/a", "n/a", "n/a", "n/a")
+			continue
+		}
+		t.add(strconv.Itoa(s.N), string(s.Step), seconds(s.ProviderWall()), seconds(s.FloorWall()),
+			fmt.Sprintf("%.2f", s.Ratio()), fmt.Sprintf("%.2f", base.Ratio()),
+			perIntegration(s.ProviderWall()-base.ProviderWall(), s.N),
+			perIntegration(median(s.Provider, cpu)-median(base.Provider, cpu), s.N),
+			perIntegration(median(s.Floor, cpu)-median(base.Floor, cpu), s.N))
 	}
 	return t.String()
 }
@@ -232,19 +290,24 @@ func (r *Report) TargetsTable() string {
 		}
 	}
 	if total > 0 {
-		t.add("requests: one GET per integration per refresh; per operation one request, the status polls, at most one GET",
+		t.add("requests: one GET per integration per refresh; per operation one request, the status polls, at most one GET after; "+
+			"an update also one GET before its PUT",
 			fmt.Sprintf("%d of %d steps exactly as expected", exact, total), yesNo(exact == total))
 	}
 	for _, s := range r.Steps {
 		if s.N != TargetRatioN {
 			continue
 		}
+		with := ""
+		if s.Variant == VariantWriteOnly {
+			with = " with the write-only password"
+		}
 		switch s.Step {
 		case StepPlan:
-			t.add(fmt.Sprintf("plan of %d: ratio to the floor <= %.2f", s.N, TargetPlanRatio),
+			t.add(fmt.Sprintf("plan of %d%s: ratio to the floor <= %.2f", s.N, with, TargetPlanRatio),
 				fmt.Sprintf("%.2f", s.Ratio()), yesNo(s.Ratio() <= TargetPlanRatio))
 		case StepApply:
-			t.add(fmt.Sprintf("apply of %d at zero delay: ratio to the floor <= %.2f", s.N, TargetApplyRatio),
+			t.add(fmt.Sprintf("apply of %d%s at zero delay: ratio to the floor <= %.2f", s.N, with, TargetApplyRatio),
 				fmt.Sprintf("%.2f", s.Ratio()), yesNo(s.Ratio() <= TargetApplyRatio))
 		}
 	}
@@ -288,6 +351,9 @@ func (r *Report) Markdown() string {
 	if len(r.Steps) > 0 {
 		b.WriteString("## Wall time: provider vs floor\n\n" + r.TimesTable() + "\n")
 		b.WriteString("## API requests per step (total, and per integration in parentheses)\n\n" + r.RequestsTable() + "\n")
+		if slices.ContainsFunc(r.Steps, func(s StepResult) bool { return s.Variant == VariantWriteOnly }) {
+			b.WriteString("## Write-only password: what the fingerprints cost\n\n" + r.WriteOnlyTable() + "\n")
+		}
 	}
 	if len(r.Waits) > 0 {
 		b.WriteString("## Waiting for transitions\n\n" + r.WaitsTable() + "\n")

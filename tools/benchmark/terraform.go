@@ -30,11 +30,58 @@ const (
 	FloorBinary    = "terraform-provider-immuta-floor"
 )
 
+// Variant is a form of the benchmark's configuration: the same
+// integrations, with the Snowflake password set one way or another.
+type Variant string
+
+// The variants, in the order they run.
+const (
+	// VariantStored sets password, kept (sensitive) in state: the
+	// configuration the targets were first measured with.
+	VariantStored Variant = "stored"
+	// VariantWriteOnly sets password_wo from an ephemeral variable, with no
+	// password_wo_version: the provider counts the version and keeps an
+	// argon2id fingerprint of the value, computed on every create and update
+	// and verified on every plan of an existing integration.
+	VariantWriteOnly Variant = "write-only"
+)
+
+// Variants lists the variants in order.
+var Variants = []Variant{VariantStored, VariantWriteOnly}
+
+// Password is the Snowflake password of every integration, in both variants.
+const Password = "bench-password"
+
+// Env is what terraform's environment adds for the variant. Deleting an
+// auto-bootstrapped integration needs its password again, which a
+// write-only password leaves nowhere in state: the write-only runs supply
+// it as IMMUTA_DELETE_PASSWORD, which adds nothing to the configuration
+// the two variants compare (the floor ignores it).
+func (v Variant) Env() []string {
+	if v == VariantWriteOnly {
+		return []string{"IMMUTA_DELETE_PASSWORD=" + Password}
+	}
+	return nil
+}
+
 // Config is the benchmark's Terraform configuration: var.n Snowflake
 // integrations, set up automatically (so the destroy sends the privileged
 // credentials, as it would for real), whose warehouse comes from
-// var.warehouse so that changing it updates every one in place.
-func Config(source string) string {
+// var.warehouse so that changing it updates every one in place. The
+// variant decides how the password is set.
+func Config(source string, v Variant) string {
+	variable, password := "", fmt.Sprintf("password            = %q", Password)
+	if v == VariantWriteOnly {
+		variable = fmt.Sprintf(`
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+  default   = %q
+}
+`, Password)
+		password = "password_wo         = var.password"
+	}
 	return fmt.Sprintf(`terraform {
   required_providers {
     immuta = {
@@ -60,7 +107,7 @@ variable "immuta_api_key" {
   type      = string
   sensitive = true
 }
-
+%s
 provider "immuta" {
   url     = var.immuta_url
   api_key = var.immuta_api_key
@@ -78,7 +125,7 @@ resource "immuta_integration" "bench" {
 
     authentication_type = "userPassword"
     username            = "IMMUTA_SETUP"
-    password            = "bench-password"
+    %s
 
     # Set explicitly, so that the floor's state has Immuta's shape: left out,
     # these are Immuta's to fill in, which the floor cannot do.
@@ -88,7 +135,7 @@ resource "immuta_integration" "bench" {
     user_role_pattern = { exclude = [] }
   }
 }
-`, strings.TrimPrefix(source, "registry.terraform.io/"))
+`, strings.TrimPrefix(source, "registry.terraform.io/"), variable, password)
 }
 
 // CLIConfig is a Terraform CLI configuration that runs the two local builds
@@ -118,14 +165,16 @@ type Workspace struct {
 	ProfileDir string
 }
 
-// NewWorkspace writes the configuration for source into dir.
-func NewWorkspace(terraform, dir, source, binary string, env []string, parallelism int) (*Workspace, error) {
+// NewWorkspace writes the configuration of variant v for source into dir;
+// terraform runs there in env and the variant's Env.
+func NewWorkspace(terraform, dir, source string, v Variant, binary string, env []string, parallelism int) (*Workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(Config(source)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(Config(source, v)), 0o644); err != nil {
 		return nil, err
 	}
+	env = append(slices.Clip(env), v.Env()...)
 	return &Workspace{Terraform: terraform, Dir: dir, Env: env, Binary: binary, Parallelism: parallelism}, nil
 }
 

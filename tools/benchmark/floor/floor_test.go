@@ -126,7 +126,7 @@ func TestSettle(t *testing.T) {
 			"computed":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 		}),
 	})
-	got, err := settle(plan)
+	got, err := settle(plan, tftypes.NewValue(typ, nil), tftypes.Value{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +164,51 @@ func TestSettle(t *testing.T) {
 	}
 
 	// An update keeps the ID it is given.
-	again, err := settle(got)
+	again, err := settle(got, tftypes.NewValue(typ, nil), got)
 	if err != nil || !again.Equal(got) {
 		t.Errorf("settling a known state changed it: %s", again)
+	}
+}
+
+// A *_wo_version left to the provider settles as the provider counts it for
+// an unchanged secret: 1 on create, the state's version on update; it stays
+// null when the *_wo beside it is not configured (the stored password).
+func TestSettleWriteOnlyVersion(t *testing.T) {
+	blockType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"password": tftypes.String, "password_wo": tftypes.String, "password_wo_version": tftypes.Number,
+	}}
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "snowflake": blockType}}
+	value := func(password, wo, version any) tftypes.Value {
+		return tftypes.NewValue(typ, map[string]tftypes.Value{
+			"id": tftypes.NewValue(tftypes.String, "7"),
+			"snowflake": tftypes.NewValue(blockType, map[string]tftypes.Value{
+				"password":            tftypes.NewValue(tftypes.String, password),
+				"password_wo":         tftypes.NewValue(tftypes.String, wo),
+				"password_wo_version": tftypes.NewValue(tftypes.Number, version),
+			}),
+		})
+	}
+	versionPath := tftypes.NewAttributePath().WithAttributeName("snowflake").WithAttributeName("password_wo_version")
+	plan := value(nil, nil, tftypes.UnknownValue) // write-only values are never in a plan
+	for name, c := range map[string]struct {
+		config, prior tftypes.Value
+		want          any
+	}{
+		"create, write-only":  {value(nil, "s3cret", nil), tftypes.Value{}, 1},
+		"update, write-only":  {value(nil, "s3cret", nil), value(nil, nil, 3), 3},
+		"create, stored":      {value("s3cret", nil, nil), tftypes.Value{}, nil},
+		"update, no password": {value(nil, nil, nil), value(nil, nil, 3), nil},
+	} {
+		got, err := settle(plan, c.config, c.prior)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		v, _, err := tftypes.WalkAttributePath(got, versionPath)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := tftypes.NewValue(tftypes.Number, c.want); !v.(tftypes.Value).Equal(want) {
+			t.Errorf("%s: password_wo_version = %s, want %s", name, v, want)
+		}
 	}
 }

@@ -5,9 +5,11 @@
 // builds the provider and the floor provider (../floorprovider, same schema,
 // no API calls), starts the Immuta emulator in process behind a
 // request recorder, and runs the real terraform binary through apply, plan,
-// an in-place update and destroy of N integrations with each provider. It
-// then runs single integrations through slow transitions to see how soon
-// the provider notices their end. The report is Markdown on stdout.
+// an in-place update and destroy of N integrations with each provider, once
+// per variant of the configuration (the password stored in state, then
+// write-only, which the provider fingerprints). It then runs single
+// integrations through slow transitions to see how soon the provider
+// notices their end. The report is Markdown on stdout.
 //
 //	make bench    # from the repository's root, or, in tools/benchmark:
 //	go run ./cmd/bench -n 100,300,1000 -waits 1s,10s,60s
@@ -55,11 +57,12 @@ type options struct {
 	keep        bool
 	pprof       string
 	steps       []benchmark.Step
+	variants    []benchmark.Variant
 }
 
 func main() {
 	var o options
-	var sizes, waits, steps string
+	var sizes, waits, steps, variants string
 	flag.StringVar(&sizes, "n", "100,300,1000", "comma-separated numbers of integrations (empty: skip the throughput benchmark)")
 	flag.StringVar(&waits, "waits", "1s,10s,60s", "comma-separated transition delays for the waiting benchmark (empty: skip it)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism, for both providers")
@@ -68,6 +71,7 @@ func main() {
 	flag.StringVar(&o.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, states)")
 	flag.StringVar(&steps, "steps", "apply,plan,update,destroy", "the steps to run, in this order (apply first and destroy last, so that each size starts and ends empty)")
+	flag.StringVar(&variants, "variants", "stored,write-only", "the configurations to run every step with: the Snowflake password as password (stored in state) and as password_wo (write-only, fingerprinted by the provider)")
 	flag.StringVar(&o.pprof, "pprof", "", "run profiled builds (cmd/profiledprovider) that write CPU and heap profiles to this directory; their times are not the benchmark's")
 	flag.Parse()
 
@@ -77,6 +81,9 @@ func main() {
 	}
 	if err == nil {
 		o.steps, err = parseSteps(steps)
+	}
+	if err == nil {
+		o.variants, err = parseVariants(variants)
 	}
 	if err == nil && (o.parallelism < 1 || o.rounds < 1) {
 		err = errors.New("-parallelism and -rounds must be at least 1")
@@ -126,6 +133,23 @@ func parseSteps(s string) ([]benchmark.Step, error) {
 	}
 	if len(out) > 0 && (out[0] != benchmark.StepApply || out[len(out)-1] != benchmark.StepDestroy) {
 		return nil, errors.New("-steps must start with apply and end with destroy")
+	}
+	return out, nil
+}
+
+// parseVariants checks a -variants list: known variants, each once.
+func parseVariants(s string) ([]benchmark.Variant, error) {
+	names, _ := parseList(s, func(x string) (string, error) { return x, nil })
+	var out []benchmark.Variant
+	for _, n := range names {
+		v := benchmark.Variant(n)
+		if !slices.Contains(benchmark.Variants, v) {
+			return nil, fmt.Errorf("unknown variant %q (variants: stored, write-only)", n)
+		}
+		if slices.Contains(out, v) {
+			return nil, fmt.Errorf("variant %q is listed twice", n)
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }
@@ -223,11 +247,13 @@ func run(ctx context.Context, o options) error {
 		Rounds:      o.rounds,
 	}
 	for _, n := range o.sizes {
-		steps, err := b.throughput(ctx, n)
-		if err != nil {
-			return err
+		for _, v := range o.variants {
+			steps, err := b.throughput(ctx, n, v)
+			if err != nil {
+				return err
+			}
+			report.Steps = append(report.Steps, steps...)
 		}
-		report.Steps = append(report.Steps, steps...)
 	}
 	for _, d := range o.waits {
 		waits, err := b.wait(ctx, d)
@@ -245,27 +271,27 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
-// throughput runs every step for n integrations with both providers,
-// alternating which one goes first from round to round.
-func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, error) {
+// throughput runs every step for n integrations in variant v with both
+// providers, alternating which one goes first from round to round.
+func (b *bench) throughput(ctx context.Context, n int, v benchmark.Variant) ([]benchmark.StepResult, error) {
 	b.em.SetTransitionDelay(0)
 	results := make([]benchmark.StepResult, len(b.opts.steps))
 	for i, s := range b.opts.steps {
-		results[i] = benchmark.StepResult{N: n, Step: s}
+		results[i] = benchmark.StepResult{N: n, Variant: v, Step: s}
 	}
 	for round := range b.opts.rounds {
-		dir := filepath.Join(b.tmp, fmt.Sprintf("n%d-round%d", n, round+1))
-		prov, err := benchmark.NewWorkspace(b.terraform, filepath.Join(dir, "provider"), benchmark.ProviderSource, b.binary, b.env, b.opts.parallelism)
+		dir := filepath.Join(b.tmp, fmt.Sprintf("n%d-%s-round%d", n, v, round+1))
+		prov, err := benchmark.NewWorkspace(b.terraform, filepath.Join(dir, "provider"), benchmark.ProviderSource, v, b.binary, b.env, b.opts.parallelism)
 		if err != nil {
 			return nil, err
 		}
-		floor, err := benchmark.NewWorkspace(b.terraform, filepath.Join(dir, "floor"), benchmark.FloorSource, b.floor, b.env, b.opts.parallelism)
+		floor, err := benchmark.NewWorkspace(b.terraform, filepath.Join(dir, "floor"), benchmark.FloorSource, v, b.floor, b.env, b.opts.parallelism)
 		if err != nil {
 			return nil, err
 		}
 		if b.opts.pprof != "" {
-			prov.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "provider")
-			floor.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), "floor")
+			prov.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), string(v), "provider")
+			floor.ProfileDir = filepath.Join(b.opts.pprof, fmt.Sprintf("round%d", round+1), string(v), "floor")
 		}
 		for i, s := range b.opts.steps {
 			r := &results[i]
@@ -275,7 +301,7 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 					return fmt.Errorf("floor: %w", err)
 				}
 				r.Floor = append(r.Floor, run)
-				logf("n=%d round %d %-7s floor    %6.2f s", n, round+1, s, run.Wall.Seconds())
+				logf("n=%d %s round %d %-7s floor    %6.2f s", n, v, round+1, s, run.Wall.Seconds())
 				return nil
 			}
 			runProvider := func() error {
@@ -295,7 +321,7 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 					r.CountsVary = true
 				}
 				r.Provider = append(r.Provider, run)
-				logf("n=%d round %d %-7s provider %6.2f s  %d requests, peak %.1f MB", n, round+1, s,
+				logf("n=%d %s round %d %-7s provider %6.2f s  %d requests, peak %.1f MB", n, v, round+1, s,
 					run.Wall.Seconds(), counts.Total(), float64(run.Proc.PeakRSSKiB)/1000*1.024)
 				return nil
 			}
@@ -310,14 +336,16 @@ func (b *bench) throughput(ctx context.Context, n int) ([]benchmark.StepResult, 
 				return nil, err
 			}
 			if err := benchmark.SameStateShape(prov, floor); err != nil {
-				return nil, fmt.Errorf("after %s: %w", s, err)
+				return nil, fmt.Errorf("after %s (%s): %w", s, v, err)
 			}
 		}
 	}
 	return results, nil
 }
 
-// check verifies the emulator's state after a step of the real provider.
+// check verifies the emulator's state after a step of the real provider:
+// every integration enabled, with the warehouse of the step and the
+// configured password, whichever way the configuration sets it.
 func (b *bench) check(s benchmark.Step, n int) error {
 	recs := b.em.Integrations()
 	want := n
@@ -335,6 +363,9 @@ func (b *bench) check(s benchmark.Step, n int) error {
 		if r.Status != "enabled" || r.Config["warehouse"] != wh {
 			return fmt.Errorf("after %s integration %s is %s with warehouse %v, not enabled with %s", s, r.ID, r.Status, r.Config["warehouse"], wh)
 		}
+		if r.Config["password"] != benchmark.Password {
+			return fmt.Errorf("after %s integration %s does not hold the configured password", s, r.ID)
+		}
 	}
 	return nil
 }
@@ -345,7 +376,7 @@ func (b *bench) wait(ctx context.Context, d time.Duration) ([]benchmark.WaitResu
 	defer b.em.SetTransitionDelay(0)
 	b.rec.KeepEvents(true)
 	defer b.rec.KeepEvents(false)
-	ws, err := benchmark.NewWorkspace(b.terraform, filepath.Join(b.tmp, "wait-"+d.String()), benchmark.ProviderSource, b.binary, b.env, b.opts.parallelism)
+	ws, err := benchmark.NewWorkspace(b.terraform, filepath.Join(b.tmp, "wait-"+d.String()), benchmark.ProviderSource, benchmark.VariantStored, b.binary, b.env, b.opts.parallelism)
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,22 @@ func TestParseSteps(t *testing.T) {
 	}
 }
 
+func TestParseVariants(t *testing.T) {
+	got, err := parseVariants("write-only, stored")
+	if err != nil || !reflect.DeepEqual(got, []benchmark.Variant{benchmark.VariantWriteOnly, benchmark.VariantStored}) {
+		t.Errorf("parseVariants = %v, %v", got, err)
+	}
+	for _, bad := range []string{"stored,stored", "wo", "stored,ephemeral"} {
+		if _, err := parseVariants(bad); err == nil {
+			t.Errorf("parseVariants(%q) accepted", bad)
+		}
+	}
+}
+
 // TestBenchEndToEnd runs the whole benchmark at a tiny size: both providers
-// build, start under the real terraform, go through every step with the
-// expected requests, and leave states of the same shape.
+// build, start under the real terraform, go through every step of both
+// variants (the password stored, and write-only) with the expected requests
+// and the password in Immuta, and leave states of the same shape.
 func TestBenchEndToEnd(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 (make test does) to run terraform")
@@ -41,7 +54,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "report.md")
-	o := options{sizes: []int{2}, steps: benchmark.Steps, rounds: 1, parallelism: 2, terraform: terraform, out: out}
+	o := options{sizes: []int{2}, steps: benchmark.Steps, variants: benchmark.Variants, rounds: 1, parallelism: 2, terraform: terraform, out: out}
 	if err := run(t.Context(), o); err != nil {
 		t.Fatalf("bench: %v", err)
 	}
@@ -50,9 +63,16 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, step := range benchmark.Steps {
-		row := regexp.MustCompile(`(?m)^\| 2 \| ` + string(step) + ` \|.*\| yes \|`)
-		if !row.Match(report) {
-			t.Errorf("the report has no row for %s with the expected requests:\n%s", step, report)
+		for _, label := range []string{string(step), regexp.QuoteMeta(string(step) + " (write-only)")} {
+			row := regexp.MustCompile(`(?m)^\| 2 \| ` + label + ` \|.*\| yes \|`)
+			if !row.Match(report) {
+				t.Errorf("the report has no row for %s with the expected requests:\n%s", label, report)
+			}
+		}
+		// The fingerprints' cost, against the stored password of the same run.
+		cost := regexp.MustCompile(`(?m)^\| 2 \| ` + string(step) + ` \|( [0-9.]+ s \|){2}( [0-9.]+ \|){2}( [+-][0-9.]+ ms \|){3}$`)
+		if !cost.Match(report) {
+			t.Errorf("the write-only table has no row for %s:\n%s", step, report)
 		}
 	}
 }

@@ -120,17 +120,26 @@ func TestLargeListMemoryIsBounded(t *testing.T) {
 		_, _ = w.Write(body)
 	})
 	c := newTestClient(t, r.URL)
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	list, err := c.ListIntegrations(context.Background())
-	runtime.ReadMemStats(&after)
-	if err != nil || len(list) < 1000 {
-		t.Fatalf("%d integrations, %v", len(list), err)
+	// TotalAlloc counts every goroutine of the test binary, and what the
+	// others allocate (servers and timers of earlier tests, on a loaded
+	// machine) only adds to it: the least of three tries is the list's cost.
+	var allocated uint64
+	for try := 0; try < 3; try++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		list, err := c.ListIntegrations(context.Background())
+		runtime.ReadMemStats(&after)
+		if err != nil || len(list) < 1000 {
+			t.Fatalf("%d integrations, %v", len(list), err)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; try == 0 || a < allocated {
+			allocated = a
+		}
 	}
 	// Measured: about 7× (the body, the decoded list and its growth); it
 	// was 26× when every answer was parsed again to mask it for the log.
-	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 12*uint64(len(body)) {
+	if allocated > 12*uint64(len(body)) {
 		t.Errorf("listing a %d MiB answer allocated %d MiB (%.1f×)", len(body)>>20, allocated>>20, float64(allocated)/float64(len(body)))
 	}
 }

@@ -351,9 +351,10 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	// values), so that update plans do not list them; this update's results
 	// were reported above, and the next read stores both.
 	s.ValidationResults = op.m.ValidationResults
-	s.Unmanaged = nil
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("unmanaged_settings"), op.m.UnmanagedSettings)...)
+	if !op.m.UnmanagedSettings.IsUnknown() {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("unmanaged_settings"), op.m.UnmanagedSettings)...)
+	}
 }
 
 // readBack reads an integration after a change and builds its state; what

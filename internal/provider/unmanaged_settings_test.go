@@ -170,3 +170,37 @@ resource "immuta_integration" %q {
 		})
 	}
 }
+
+// TestAccUnmanagedSettings_readBeforeUpdateFails: when the read that
+// precedes an update fails, nothing is sent (a PUT without it could wipe
+// what the provider does not manage); the error says so, Immuta and the
+// state are unchanged, and the next apply updates it.
+func TestAccUnmanagedSettings_readBeforeUpdateFails(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 4*time.Minute, "TF_VAR_token=dapi-unmanaged-1")
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	workspace := "dbc-unread.cloud.databricks.com"
+	tf.write(databricksConfig(srv, "dbx", workspace, "/sql/1.0/warehouses/a"))
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := liveIntegrations(srv)[0].ID
+	if err := srv.Emulator.PatchConfig(id, map[string]any{"proxyOptions": proxyOptions()}); err != nil {
+		t.Fatal(err)
+	}
+	tf.write(databricksConfig(srv, "dbx", workspace, "/sql/1.0/warehouses/b"))
+	// No refresh: the only read of the integration is the one before the PUT.
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations/" + id, Times: 0, Action: emulator.FaultAction{Status: 500}})
+	out, err := tf.run(ctx, "apply", "-auto-approve", "-refresh=false")
+	if err == nil || !strings.Contains(flat(out), "Cannot update integration: reading it first failed") ||
+		!strings.Contains(flat(out), "Nothing was sent: Immuta and the state are unchanged") {
+		t.Fatalf("an update whose read failed: %v, want the error saying nothing was sent:\n%s", err, out)
+	}
+	if n := len(loggedCallsPrefix(srv, "PUT", "/integrations/")); n != 0 {
+		t.Fatalf("%d PUTs were sent without the read", n)
+	}
+	heldProxyOptions(t, srv, "after the failed read")
+	srv.Emulator.ClearFaults()
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	heldProxyOptions(t, srv, "after the next apply")
+	if got := liveIntegrations(srv)[0].Config["httpPath"]; got != "/sql/1.0/warehouses/b" {
+		t.Errorf("Immuta holds httpPath %v, want the configured one", got)
+	}
+}

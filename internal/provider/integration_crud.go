@@ -382,7 +382,7 @@ func (r *integrationResource) withUnmanaged(ctx context.Context, t *integrationt
 	payload := newPayload(t, autoBootstrap, plan, config)
 	current, err := r.client.GetIntegration(ctx, id)
 	if err == nil && client.IsGone(current, nil) {
-		err = fmt.Errorf("Immuta reports integration %s with status deleted", id)
+		err = fmt.Errorf("integration %s is reported by Immuta with status deleted", id)
 	}
 	if err != nil {
 		return payload, readBeforeUpdateError{err}

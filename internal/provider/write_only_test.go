@@ -287,7 +287,7 @@ resource "immuta_integration" "dbx" {
 		!strings.Contains(flat(out), "sends the configured databricks.token_wo") || !strings.Contains(flat(out), "no record of the value last applied") {
 		t.Fatalf("first update without a record: exit %d, want 2 and one warning naming databricks.token_wo:\n%s", code, out)
 	}
-	out = tf.mustRun(ctx, "apply", "-auto-approve", "-var", "token=dapi-one")
+	tf.mustRun(ctx, "apply", "-auto-approve", "-var", "token=dapi-one")
 	if rec := liveIntegrations(srv)[0]; rec.Config["token"] != "dapi-one" || rec.Config["httpPath"] != "/sql/1.0/warehouses/b" {
 		t.Errorf("Immuta holds %v after the first update, want the configured token and path", rec.Config)
 	}

@@ -25,19 +25,23 @@ fault() {
   curl -fsS -X POST -H 'Content-Type: application/json' --data "$1" "$IMMUTA_URL/_emulator/faults" >/dev/null
 }
 
-expect_refusal() { # WHAT TEXT: the apply fails, its output has TEXT, and the state is empty
+expect_refusal() { # WHAT TEXT...: the apply fails, its output has each TEXT, and the state is empty
+  local what=$1 text; shift
   if "$tf" -chdir="$root" apply -auto-approve -input=false -no-color >"$root/apply.log" 2>&1; then
-    echo "FAIL: $1: the apply succeeded"; exit 1
+    echo "FAIL: $what: the apply succeeded"; exit 1
   fi
-  grep -qF "$2" "$root/apply.log" || { echo "FAIL: $1: the output lacks \"$2\":"; cat "$root/apply.log"; exit 1; }
-  [ -z "$("$tf" -chdir="$root" state list)" ] || { echo "FAIL: $1: the state is not empty"; exit 1; }
-  echo "ok: $1"
+  for text in "$@"; do
+    grep -qF "$text" "$root/apply.log" || { echo "FAIL: $what: the output lacks \"$text\":"; cat "$root/apply.log"; exit 1; }
+  done
+  [ -z "$("$tf" -chdir="$root" state list)" ] || { echo "FAIL: $what: the state is not empty"; exit 1; }
+  echo "ok: $what"
 }
 
 # 422: Immuta's checks of the prerequisites fail (the setup script has not run).
 fault '{"method": "POST", "path": "/integrations", "action": {"validation": [
   {"name": "Validate Manual: Database Exists", "message": "Database IMMUTA_DEV does not exist: run the setup script first."}]}}'
-expect_refusal "422 validation failure" "Database IMMUTA_DEV does not exist: run the setup script first."
+expect_refusal "422 validation failure" "Error: Validate Manual: Database Exists" \
+  "Database IMMUTA_DEV does not exist: run the setup script first."
 
 # 409: the account is already onboarded, by someone in Immuta's UI (here, a
 # call to Immuta's API); Immuta allows one Snowflake integration per host.
@@ -46,5 +50,5 @@ other=$(curl -fsS -X POST -H "Authorization: $IMMUTA_API_KEY" -H 'Content-Type: 
     "warehouse": "W", "database": "D", "authenticationType": "userPassword", "username": "U", "password": "P"}}' |
   sed -nE 's/^[{]"id":"([0-9]+)".*/\1/p')
 [ -n "$other" ] || { echo "FAIL: the emulator did not create the other integration"; exit 1; }
-expect_refusal "409 clash on the host" "terraform import <resource address> $other"
+expect_refusal "409 clash on the host" "Error: Integration already exists" "id = \"$other\"" # the import block to adopt it
 curl -fsS -X DELETE "$IMMUTA_URL/_emulator/integrations/$other" >/dev/null # as if deleted in the UI

@@ -8,7 +8,8 @@
 #
 #   1. `test` of tests/mock.tftest.hcl (mock_provider), with IMMUTA_URL pointing where nothing listens;
 #   2. for each answer style, echo and literal: start immuta-emulator, `test` of the other test files,
-#      then tests/refusals.sh (the applies Immuta refuses), then check that no integration is left;
+#      then tests/refusals.sh (the applies Immuta refuses), then check that no integration and no unused
+#      fault rule is left;
 #      stop the emulator.
 #
 # Usage: scripts/test-modules.sh CLI...   (paths of terraform or tofu binaries)
@@ -77,11 +78,14 @@ stop_emulator() {
   emulator_pid=
 }
 
-# no_integration_left: every integration the tests made is deleted (the literal style lists deleted ones).
-no_integration_left() {
-  local left
+# emulator_is_clean: every integration the tests made is deleted (the literal style lists deleted
+# ones), and every fault rule they added was used (a rule never hit tested nothing).
+emulator_is_clean() {
+  local left faults
   left=$(curl -fsS "$IMMUTA_URL/_emulator/integrations" | grep -oE '"autoBootstrap":(true|false),"status":"[A-Za-z]+"' | grep -v '"deleted"' || true)
   [ -z "$left" ] || die "integrations left in the emulator after the tests: $left"
+  faults=$(curl -fsS "$IMMUTA_URL/_emulator/faults")
+  [ "$faults" = "[]" ] || die "fault rules the tests added were never used: $faults"
 }
 
 failed=0
@@ -132,7 +136,7 @@ for cli in "$@"; do
       start_emulator "$style"
       step "emulator, $style answers" "$cli" test -no-color "${emulator_tests[@]}"
       step "emulator, $style answers: refusals" env TF="$cli" bash tests/refusals.sh
-      no_integration_left
+      emulator_is_clean
       stop_emulator
     done
   done

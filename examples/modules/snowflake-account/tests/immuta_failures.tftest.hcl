@@ -1,6 +1,7 @@
 # Immuta misbehaving, through the emulator's control API (tests/emulator-control
-# makes one call with curl): a slow set-up the module waits out, and a failed
-# re-validation the module's check reports.
+# makes one call with curl): a slow set-up the module waits out, a failed
+# re-validation the module's check reports, and a repair through a tenant
+# that is briefly unavailable.
 
 variables {
   account         = "acme-failures"
@@ -61,4 +62,29 @@ run "check_reports_failed_revalidation" {
   # The plan reads the integration back from Immuta; the module's check fails
   # on its status. A failure expected here makes the run pass.
   expect_failures = [check.immuta_validation]
+}
+
+run "immuta_is_briefly_unavailable" {
+  module {
+    source = "./tests/emulator-control"
+  }
+
+  variables {
+    path = "faults"
+    body = { method = "PUT", path = "/integrations/*", times = 2, action = { status = 503, retryAfter = 1 } }
+  }
+}
+
+run "new_password_repairs" {
+  # The fix for the failed test: a new password, sent as an update. The first
+  # two attempts are answered 503; the provider retries them.
+  variables {
+    system_password         = "second-password"
+    system_password_version = 2
+  }
+
+  assert {
+    condition     = output.status == "enabled"
+    error_message = "The update must go through the 503s and leave the integration enabled, not ${output.status}."
+  }
 }

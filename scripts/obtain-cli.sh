@@ -26,8 +26,9 @@ case "$NAME" in
 esac
 command -v go >/dev/null || die "go is not on PATH"
 
-# version_of BINARY: the X.Y.Z from the first line of `BINARY version` ("Terraform v1.14.9").
-version_of() { "$1" version 2>/dev/null | sed -nE "1s/^$BANNER v([0-9]+\.[0-9]+\.[0-9]+).*/\1/p"; }
+# version_of BINARY: the X.Y.Z from the line of `BINARY version` that names it ("Terraform v1.14.9"); OpenTofu
+# prints warnings about the CLI configuration before it, on stdout.
+version_of() { "$1" version 2>/dev/null | sed -nE "s/^$BANNER v([0-9]+\.[0-9]+\.[0-9]+).*/\1/p" | sed -n 1p; }
 # at_least A B: true when version A >= version B.
 at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 

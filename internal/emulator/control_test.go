@@ -172,7 +172,7 @@ func TestLoadSeed(t *testing.T) {
 	}
 
 	bad := []struct{ seed, err string }{
-		{`{}`, "seed: want a JSON array of integration payloads"},
+		{`{}`, "seed: want a JSON array of integration objects (as GET /integrations answers) or of POST payloads"},
 		{`[{"type":"Snowflake"}]`, `seed[0]: Invalid request payload: "autoBootstrap" is required.`},
 		{`[{"type":"Trino"}]`, "seed[0]: Trino integration already exists on Starburst (id = 2)."},
 		{`[{"type":"Google BigQuery","autoBootstrap":false,"config":{"role":"r","datasetSuffix":"_s","location":"US","credential":"c"}},

@@ -119,6 +119,10 @@ type integration struct {
 	status        string
 	results       ValidationResults
 	next          *pendingStatus
+	// credsUnknown: seeded from an API answer, which never carries the privileged credentials a DELETE
+	// must repeat, so a DELETE's are accepted as given (well-formed). It stays set after a PUT, whose
+	// rollback (editError) would bring the answer's config back.
+	credsUnknown bool
 }
 
 func (rec *integration) id() string { return strconv.Itoa(rec.num) }

@@ -41,6 +41,8 @@ const (
 type payloadCtx struct {
 	autoBootstrap bool
 	config        map[string]any
+	// answerOf is set when the config comes from an API answer (a seed; see leftOutOfAnswer), nil for a payload.
+	answerOf *typeSpec
 }
 
 func (p *payloadCtx) authType() string {

@@ -144,7 +144,7 @@ func validateObject(fields []field, obj map[string]any, path string, ctx *payloa
 		v, present := obj[f.name]
 		allowed := f.allowed == nil || f.allowed(ctx, obj)
 		if !present {
-			if allowed && f.required != nil && f.required(ctx, obj) {
+			if allowed && f.required != nil && f.required(ctx, obj) && !ctx.leftOutOfAnswer(f, path) {
 				return invalid(`%q is required`, p)
 			}
 			continue
@@ -157,6 +157,9 @@ func validateObject(fields []field, obj map[string]any, path string, ctx *payloa
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if ctx.answerOf != nil {
+			break // an answer may carry settings the table does not know: they are kept as answered
+		}
 		if !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }) {
 			return invalid(`%q is not allowed`, path+"."+k)
 		}

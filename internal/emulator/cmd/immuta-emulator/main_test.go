@@ -198,3 +198,58 @@ func TestCommandUsageErrors(t *testing.T) {
 		t.Fatalf("bad seed: exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+func TestCommandVersion(t *testing.T) {
+	for ldflags, want := range map[string]string{"": "immuta-emulator dev\n", "1.2.3": "immuta-emulator 1.2.3\n"} {
+		version = ldflags
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"--version"}, &stdout, &stderr, func(string) string { return "" }); code != 0 || stdout.String() != want {
+			t.Errorf("version %q: exit %d, stdout %q, stderr %q; want %q", ldflags, code, stdout.String(), stderr.String(), want)
+		}
+	}
+	version = ""
+}
+
+// A seed copied from a tenant's GET /integrations is answered in the literal style unless
+// --answer-style says otherwise; a seed of POST payloads keeps the echo default.
+func TestCommandAnswerSeedDefaultsToLiteral(t *testing.T) {
+	dir := t.TempDir()
+	answer := filepath.Join(dir, "integrations.json")
+	if err := os.WriteFile(answer, []byte(`[{"id": "12", "type": "Snowflake", "autoBootstrap": true, "status": "enabled",
+		"config": {"host": "acme.snowflakecomputing.com", "warehouse": "W", "database": "D"}}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	payloads := filepath.Join(dir, "payloads.json")
+	if err := os.WriteFile(payloads, []byte(`[{"type":"Trino"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		seed  string
+		args  []string
+		style string
+	}{
+		{answer, nil, "literal"},
+		{answer, []string{"--answer-style", "echo"}, "echo"},
+		{payloads, nil, "echo"},
+	} {
+		args := append([]string{"--listen", "127.0.0.1:0", "--api-key", "k", "--seed", tc.seed}, tc.args...)
+		url, stop := startCommand(t, args, nil)
+		if got := settings(t, url)["answerStyle"]; got != tc.style {
+			t.Errorf("%s %v: answer style %v, want %s", filepath.Base(tc.seed), tc.args, got, tc.style)
+		}
+		if status, list := get(t, http.DefaultClient, url, "k"); status != 200 || len(list) != 1 {
+			t.Errorf("%s: GET %d %v", filepath.Base(tc.seed), status, list)
+		} else if id := list[0].(map[string]any)["id"]; tc.seed == answer && id != "12" {
+			t.Errorf("the seeded integration has id %v, want the answer's 12", id)
+		}
+		stop()
+	}
+
+	mixed := filepath.Join(dir, "mixed.json")
+	_ = os.WriteFile(mixed, []byte(`[{"id":"1","type":"Trino"},{"type":"Trino"}]`), 0o600)
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--listen", "127.0.0.1:0", "--api-key", "k", "--seed", mixed},
+		io.Discard, &stderr, func(string) string { return "" }); code != 1 || !strings.Contains(stderr.String(), `mixed.json: seed[1]: every item has an "id"`) {
+		t.Fatalf("mixed seed: exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -316,7 +316,7 @@ func TestExpectedUpdate(t *testing.T) {
 
 func TestReportWriteOnly(t *testing.T) {
 	run := func(wall, cpu float64) Run {
-		return Run{Wall: time.Duration(wall * float64(time.Second)), Proc: ProcStats{CPU: time.Duration(cpu * float64(time.Second)), PeakRSSKiB: 1000}}
+		return Run{Wall: time.Duration(wall * float64(time.Second)), Proc: ProcStats{CPU: time.Duration(cpu * float64(time.Second)), PeakRSSKiB: 40000}}
 	}
 	r := &Report{Machine: []string{"nproc: 2"}, Command: "bench", Parallelism: 10, Rounds: 1, Steps: []StepResult{
 		{N: 1000, Variant: VariantStored, Step: StepPlan, Provider: []Run{run(15, 11)}, Floor: []Run{run(15, 10)}, Counts: Expected(StepPlan, 1000)},
@@ -324,6 +324,7 @@ func TestReportWriteOnly(t *testing.T) {
 		{N: 1000, Variant: VariantWriteOnly, Step: StepPlan, Provider: []Run{run(30, 36)}, Floor: []Run{run(15, 10.5)}, Counts: Expected(StepPlan, 1000)},
 		{N: 1000, Variant: VariantWriteOnly, Step: StepUpdate, Provider: []Run{run(150, 105)}, Floor: []Run{run(110, 25)}, Counts: Expected(StepUpdate, 1000)},
 	}}
+	r.Steps[3].Provider[0].Proc.PeakRSSKiB = 120000
 	md := r.Markdown()
 	for _, want := range []string{
 		// Their own rows in the times and requests tables.
@@ -337,6 +338,9 @@ func TestReportWriteOnly(t *testing.T) {
 		// Judged like the stored password's, in rows of their own.
 		"| plan of 1000: ratio to the floor <= 1.25 | 1.00 | yes |",
 		"| plan of 1000 with the write-only password: ratio to the floor <= 1.25 | 2.00 | **no** |",
+		// Memory too, each variant on its own steps.
+		"| provider peak memory at 1000 integrations <= 100 MB | 41.0 MB (largest step) | yes |",
+		"| provider peak memory at 1000 integrations with the write-only password <= 100 MB | 122.9 MB (largest step) | **no** |",
 		"| 4 of 4 steps exactly as expected | yes |",
 	} {
 		if !strings.Contains(md, want) {

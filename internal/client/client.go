@@ -22,10 +22,17 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// The defaults of a request's time limit and retries: the provider's too
+// (request_timeout, max_retries).
 const (
-	defaultRequestTimeout = 60 * time.Second
-	registryURL           = "https://registry.terraform.io/providers/immuta/immuta"
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultMaxRetries     = 5
+	// NoRetries, as Config.MaxRetries, turns retries off (0 there means
+	// DefaultMaxRetries).
+	NoRetries = -1
 )
+
+const registryURL = "https://registry.terraform.io/providers/immuta/immuta"
 
 // Config configures a Client. Zero values mean the defaults.
 type Config struct {
@@ -38,10 +45,10 @@ type Config struct {
 	CACertPEM []byte
 	// Insecure disables TLS certificate verification; an explicit opt-in.
 	Insecure bool
-	// RequestTimeout bounds each attempt (default 60s).
+	// RequestTimeout bounds each attempt (default DefaultRequestTimeout).
 	RequestTimeout time.Duration
 	// MaxRetries is the number of retries after the first attempt (default
-	// 5; negative disables retries).
+	// DefaultMaxRetries; NoRetries, or any negative number, for none).
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the backoff (defaults 500ms, 30s).
 	RetryWaitMin, RetryWaitMax time.Duration
@@ -116,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	retries := cfg.MaxRetries
 	switch {
 	case retries == 0:
-		retries = defaultMaxRetries
+		retries = DefaultMaxRetries
 	case retries < 0:
 		retries = 0
 	}
@@ -202,7 +209,7 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 	if cfg.RequestTimeout > 0 {
 		hc.Timeout = cfg.RequestTimeout
 	} else if hc.Timeout == 0 {
-		hc.Timeout = defaultRequestTimeout
+		hc.Timeout = DefaultRequestTimeout
 	}
 	if hc.CheckRedirect == nil {
 		// A redirect would turn a POST into a GET; surface it instead.

@@ -222,9 +222,9 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
 // IsConnectionError reports a request that got no HTTP answer at all (see
-// TransportError), a timeout or cancellation aside.
+// transportError), a timeout or cancellation aside.
 func IsConnectionError(err error) bool {
-	var te *TransportError
+	var te *transportError
 	return errors.As(err, &te) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) && !IsCertificateError(err)
 }
 
@@ -236,9 +236,9 @@ var (
 	nonEditableRE   = regexp.MustCompile(`(?s)non-editable attribute\(s\)[.:]?(.*)$`)
 )
 
-// BusyState reports the current status named by a 409 "Unable to edit
+// busyState reports the current status named by a 409 "Unable to edit
 // integration with ID 10 in current state editing." answer.
-func BusyState(err error) (state string, ok bool) {
+func busyState(err error) (state string, ok bool) {
 	e, ok := asAPIError(err)
 	if !ok || e.StatusCode != http.StatusConflict {
 		return "", false

@@ -3,6 +3,8 @@
 
 package client
 
+import "context"
+
 // The masking tests live in client_test, which may use the provider's type
 // tables (this package must not); these reach the unexported masking.
 
@@ -15,3 +17,20 @@ func (c *Client) MaskJSON(b []byte) (string, []string, bool) { return c.maskJSON
 
 // MaxLogBody is the longest body the log keeps.
 const MaxLogBody = maxLogBody
+
+// The tests drive the poller behind the named waits (WaitHealthy, WaitGone,
+// WhenIdle) with options of their own, such as shorter poll intervals.
+
+// WaitOptions are waitFor's options.
+type WaitOptions = waitOptions
+
+// WaitForStatus is waitFor.
+func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions) (*IntegrationStatus, error) {
+	return c.waitFor(ctx, id, opts)
+}
+
+// TerminalStatuses is terminalStatusList.
+var TerminalStatuses = terminalStatusList
+
+// BusyState is busyState.
+var BusyState = busyState

@@ -69,7 +69,7 @@ func FuzzDecodeIntegrationStatus(f *testing.F) {
 		for _, opts := range []WaitOptions{{}, {UntilGone: true}, {Target: TerminalStatuses()}, {Pending: []string{StatusEditing}}} {
 			_ = opts.judge(st.Status)
 		}
-		if IsTerminal(st.Status) == IsTransitional(st.Status) {
+		if isTerminal(st.Status) == isTransitional(st.Status) {
 			t.Fatalf("status %q is both or neither terminal and transitional", st.Status)
 		}
 		var raw struct {

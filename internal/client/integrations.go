@@ -70,7 +70,7 @@ func (c *Client) GetIntegration(ctx context.Context, id string) (*Integration, e
 }
 
 // CreateIntegration posts a payload (POST /integrations). The answer carries
-// the new id with status "creating"; wait with WaitForStatus. A POST has side
+// the new id with status "creating"; wait with WaitHealthy. A POST has side
 // effects, so it is not retried once it may have reached the server: check
 // IsOutcomeUnknown on error.
 func (c *Client) CreateIntegration(ctx context.Context, p Payload) (*Integration, error) {

@@ -113,12 +113,12 @@ func (c *Client) do(ctx context.Context, r request) (_ *response, err error) {
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(cl, err)
+		return nil, c.noAnswer(cl, err)
 	}
 	defer resp.Body.Close()
 	body, err := bufferedBytes(resp.Body)
 	if err != nil {
-		return nil, c.transportError(cl, err)
+		return nil, c.noAnswer(cl, err)
 	}
 	logDebug(ctx, "Immuta API response", map[string]any{
 		"method": r.method, "url": c.baseURL + r.path, "status": resp.StatusCode,
@@ -219,19 +219,20 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// TransportError is a request that got no HTTP answer: refused, unresolved,
+// transportError is a request that got no HTTP answer: refused, unresolved,
 // reset, or answered in plain HTTP on an https:// URL. The provider's url is
 // the first thing to check.
-type TransportError struct {
+type transportError struct {
 	// URL is where the request went.
 	URL string
 	Err error
 }
 
-func (e *TransportError) Error() string { return e.Err.Error() }
-func (e *TransportError) Unwrap() error { return e.Err }
+func (e *transportError) Error() string { return e.Err.Error() }
+func (e *transportError) Unwrap() error { return e.Err }
 
-func (c *Client) transportError(cl *call, err error) error {
+// noAnswer wraps the error of a request that got no HTTP answer.
+func (c *Client) noAnswer(cl *call, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its text repeats method and URL, which we add ourselves
@@ -241,7 +242,7 @@ func (c *Client) transportError(cl *call, err error) error {
 	} else {
 		err = fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 	}
-	err = &TransportError{URL: c.baseURL + cl.path, Err: err}
+	err = &transportError{URL: c.baseURL + cl.path, Err: err}
 	if !cl.retrySafe && cl.inFlightErr {
 		return &outcomeUnknownError{err}
 	}

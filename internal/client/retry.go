@@ -19,7 +19,6 @@ import (
 const (
 	defaultRetryWaitMin = 500 * time.Millisecond
 	defaultRetryWaitMax = 30 * time.Second
-	defaultMaxRetries   = 5
 	// maxRetryAfter bounds how long a server's Retry-After can hold a call;
 	// beyond that the caller's own timeout is the better judge.
 	maxRetryAfter = 5 * time.Minute

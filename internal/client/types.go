@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // The payloads' types and fields are described once, in the provider's
@@ -60,29 +61,33 @@ var terminalStatuses = map[string]bool{
 	StatusDeleted:                  true,
 }
 
-// IsTerminal reports whether status is a known status in which no work is
+// isTerminal reports whether status is a known status in which no work is
 // running.
-func IsTerminal(status string) bool { return terminalStatuses[status] }
+func isTerminal(status string) bool { return terminalStatuses[status] }
 
-// IsTransitional reports whether work may still be running. Unknown statuses
+// isTransitional reports whether work may still be running. Unknown statuses
 // count as transitional: IMMUTA_API.md (Statuses) says to keep waiting on them until the
 // operation's timeout rather than guess.
-func IsTransitional(status string) bool { return !IsTerminal(status) }
+func isTransitional(status string) bool { return !isTerminal(status) }
 
 // IsDeleted reports whether status says the integration is gone: Immuta
 // may keep answering and listing a deleted record.
 func IsDeleted(status string) bool { return status == StatusDeleted }
 
-// HealthyStatuses are the statuses a create or update succeeds in: the
+// healthyStatuses are the statuses a create or update succeeds in: the
 // integration is installed (recurringValidationError: installed, but its
 // periodic re-validation failed). Any other terminal status, "disabled"
 // and "deleted" included, is a failure.
-func HealthyStatuses() []string {
+func healthyStatuses() []string {
 	return []string{StatusEnabled, StatusRecurringValidationError}
 }
 
-// IsFailed reports whether status is one of the terminal failure statuses.
-func IsFailed(status string) bool {
+// IsHealthy reports whether status is one a create or update succeeds in
+// (WaitHealthy's end).
+func IsHealthy(status string) bool { return slices.Contains(healthyStatuses(), status) }
+
+// isFailed reports whether status is one of the terminal failure statuses.
+func isFailed(status string) bool {
 	switch status {
 	case StatusCreateError, StatusEditError, StatusMigrateError, StatusDeleteError:
 		return true

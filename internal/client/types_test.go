@@ -92,14 +92,14 @@ func TestStatusHelpers(t *testing.T) {
 	transitional := map[string]bool{StatusCreating: true, StatusEditing: true, StatusDeleting: true, StatusMigrating: true, "somethingNew": true, "": true}
 	failedSet := map[string]bool{StatusCreateError: true, StatusEditError: true, StatusMigrateError: true, StatusDeleteError: true}
 	for _, s := range append(all, "somethingNew", "") {
-		if got := IsTransitional(s); got != transitional[s] {
-			t.Errorf("IsTransitional(%q) = %v", s, got)
+		if got := isTransitional(s); got != transitional[s] {
+			t.Errorf("isTransitional(%q) = %v", s, got)
 		}
-		if got := IsTerminal(s); got == transitional[s] {
-			t.Errorf("IsTerminal(%q) = %v", s, got)
+		if got := isTerminal(s); got == transitional[s] {
+			t.Errorf("isTerminal(%q) = %v", s, got)
 		}
-		if got := IsFailed(s); got != failedSet[s] {
-			t.Errorf("IsFailed(%q) = %v", s, got)
+		if got := isFailed(s); got != failedSet[s] {
+			t.Errorf("isFailed(%q) = %v", s, got)
 		}
 	}
 	if n := len(TerminalStatuses()); n != 8 {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 const (
@@ -18,9 +20,94 @@ const (
 	defaultMaxPollInterval = 10 * time.Second
 )
 
-// WaitOptions tunes WaitForStatus. The zero value waits for any terminal
-// status and treats the failure statuses as errors.
-type WaitOptions struct {
+// Immuta's create, update and delete run in the background: the API answers
+// at once, and the integration's status tells when the work ends
+// (IMMUTA_API.md, Statuses). The waits below are named for what they wait
+// for; they share one poller, waitFor.
+
+// WaitHealthy waits until a create or an update has installed integration
+// id: it ends in enabled, or recurringValidationError (installed, but its
+// periodic re-validation failed). Any other end is an *OperationFailedError.
+func (c *Client) WaitHealthy(ctx context.Context, id string) (*IntegrationStatus, error) {
+	return c.waitFor(ctx, id, waitOptions{Target: healthyStatuses()})
+}
+
+// WaitGone waits until integration id is deleted: Immuta answers 404, or
+// status deleted. Any other end is an *OperationFailedError.
+func (c *Client) WaitGone(ctx context.Context, id string) error {
+	_, err := c.waitFor(ctx, id, waitOptions{UntilGone: true})
+	return err
+}
+
+// waitSettled waits until no work runs on integration id, whatever its
+// outcome: a failure status ends the wait like any other (as an
+// *OperationFailedError).
+func (c *Client) waitSettled(ctx context.Context, id string) (*IntegrationStatus, error) {
+	return c.waitFor(ctx, id, waitOptions{Target: terminalStatusList()})
+}
+
+// WhenIdle runs call, a PUT or DELETE of integration id, and while Immuta
+// answers 409 because the integration is busy (creating, editing, deleting,
+// migrating), waits until it settles and calls again, within ctx's
+// deadline. A 409 while the status already says idle backs off
+// exponentially (250 ms doubling to 10 s), so a server that contradicts
+// itself gets a few requests, then one every 10 s. waited is the first busy
+// status it waited through ("" if none). When the time runs out while Immuta
+// still answers busy, the error says so and unwraps to ctx's error.
+func (c *Client) WhenIdle(ctx context.Context, id string, call func() error) (waited string, _ error) {
+	contradicted := 0 // 409s in a row while the status already said idle
+	for {
+		err := call()
+		state, busy := busyState(err)
+		if !busy {
+			return waited, err
+		}
+		if waited == "" {
+			waited = state
+		}
+		tflog.SubsystemInfo(c.logContext(ctx, secretsFrom(ctx)...), LogSubsystem,
+			"integration is busy; waiting for it to settle before trying again", map[string]any{"id": id, "status": state})
+		waitStart := time.Now()
+		if _, werr := c.waitSettled(ctx, id); werr != nil {
+			var failed *OperationFailedError
+			if !errors.As(werr, &failed) {
+				if ctx.Err() != nil {
+					return waited, busyTimeoutError{state: state, err: werr}
+				}
+				return waited, werr
+			}
+		}
+		if time.Since(waitStart) >= time.Second {
+			contradicted = 0 // it really was busy, and now is not: try at once
+			continue
+		}
+		contradicted++
+		timer := time.NewTimer(busyBackoff(contradicted))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return waited, busyTimeoutError{state: state, err: ctx.Err()}
+		case <-timer.C:
+		}
+	}
+}
+
+// busyTimeoutError: the time ran out while Immuta kept answering that the
+// integration is busy.
+type busyTimeoutError struct {
+	state string
+	err   error
+}
+
+func (e busyTimeoutError) Error() string {
+	return fmt.Sprintf("Immuta kept answering that the integration is busy (status %s): %v", e.state, e.err)
+}
+
+func (e busyTimeoutError) Unwrap() error { return e.err }
+
+// waitOptions tunes waitFor. The zero value waits for any terminal status
+// and treats the failure statuses as errors.
+type waitOptions struct {
 	// UntilGone waits for the integration to disappear (404, or status
 	// "deleted") and then returns nil, nil; any other terminal status is a
 	// failure.
@@ -36,9 +123,9 @@ type WaitOptions struct {
 	MinInterval, MaxInterval time.Duration
 }
 
-// TerminalStatuses returns every known terminal status; as a Target it waits
-// for a busy integration to settle whatever the outcome.
-func TerminalStatuses() []string {
+// terminalStatusList returns every known terminal status; as a Target it
+// waits for a busy integration to settle whatever the outcome.
+func terminalStatusList() []string {
 	out := make([]string, 0, len(terminalStatuses))
 	for s := range terminalStatuses {
 		out = append(out, s)
@@ -108,10 +195,10 @@ func pollInterval(elapsed, minI, maxI time.Duration) time.Duration {
 	return min(max(elapsed/10, minI), maxI)
 }
 
-// BusyBackoff is the pause before the n-th retry of a request that Immuta
+// busyBackoff is the pause before the n-th retry of a request that Immuta
 // keeps answering "busy" while the status says otherwise: 250 ms doubling
 // up to 10 s.
-func BusyBackoff(n int) time.Duration {
+func busyBackoff(n int) time.Duration {
 	return expDelay(defaultMinPollInterval, defaultMaxPollInterval, n-1)
 }
 
@@ -124,8 +211,8 @@ const (
 	gone
 )
 
-func (o *WaitOptions) judge(status string) verdict {
-	pending := IsTransitional(status)
+func (o *waitOptions) judge(status string) verdict {
+	pending := isTransitional(status)
 	if o.Pending != nil {
 		pending = slices.Contains(o.Pending, status)
 	}
@@ -139,7 +226,7 @@ func (o *WaitOptions) judge(status string) verdict {
 			return succeeded
 		}
 		return failed
-	case o.UntilGone || IsFailed(status):
+	case o.UntilGone || isFailed(status):
 		return failed
 	}
 	return succeeded
@@ -151,7 +238,7 @@ func (o *WaitOptions) judge(status string) verdict {
 // be a blip of a load balancer or an identity provider; three are not.
 const waitErrorTolerance = 3
 
-// WaitForStatus polls GET /integrations/{id}/status, first at once and then
+// waitFor polls GET /integrations/{id}/status, first at once and then
 // on the pollInterval schedule, until the status is no longer pending. A
 // failed status request does not end the wait: transient errors (429, 5xx, a
 // 404 that is not Immuta's, a broken connection or answer) are ridden out
@@ -160,7 +247,7 @@ const waitErrorTolerance = 3
 // status, an *OperationFailedError, a *WaitTimeoutError when ctx's deadline
 // passes (with the last error, if the last request failed), or the error
 // that ended it. Cancelling ctx stops it at once.
-func (c *Client) WaitForStatus(ctx context.Context, id string, opts WaitOptions) (*IntegrationStatus, error) {
+func (c *Client) waitFor(ctx context.Context, id string, opts waitOptions) (*IntegrationStatus, error) {
 	minI, maxI := opts.MinInterval, opts.MaxInterval
 	if minI <= 0 {
 		minI = defaultMinPollInterval

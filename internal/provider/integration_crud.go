@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +54,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	recordApplied(ctx, t, configBlock, resp.Private, &resp.Diagnostics)
 
-	status, err := r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
+	status, err := r.client.WaitHealthy(ctx, created.ID)
 	if client.IsNotFound(err) {
 		// Immuta has no integration with the id its answer gave: the answer
 		// was not its own (a proxy's, or mangled). The integration it made
@@ -66,7 +65,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 			created = found
 			name = describe(t, host, created.ID)
 			resp.Diagnostics.Append(writeState(ctx, &resp.State, stateFromPlan(t, planBlock, autoBootstrap, created), to)...)
-			status, err = r.client.WaitForStatus(ctx, created.ID, client.WaitOptions{Target: client.HealthyStatuses()})
+			status, err = r.client.WaitHealthy(ctx, created.ID)
 		}
 	}
 	if err != nil && interrupted(ctx) {
@@ -305,7 +304,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	_, err := r.whenIdle(ctx, id, func() error {
+	_, err := r.client.WhenIdle(ctx, id, func() error {
 		full, err := r.withUnmanaged(ctx, t, id, autoBootstrap.ValueBool(), planBlock, configBlock)
 		if err != nil {
 			return err
@@ -328,7 +327,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(updateErrorDiagnostics(t, name, err)...)
 		return
 	}
-	status, err := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.HealthyStatuses()})
+	status, err := r.client.WaitHealthy(ctx, id)
 	if err != nil && interrupted(ctx) {
 		resp.Diagnostics.Append(interruptedWait(name, "update")...)
 		return
@@ -442,7 +441,7 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 			ctx = client.WithSecrets(ctx, t.SecretAPIValues(creds)...)
 		}
 	}
-	waited, err := r.whenIdle(ctx, id, func() error {
+	waited, err := r.client.WhenIdle(ctx, id, func() error {
 		_, err := r.client.DeleteIntegration(ctx, id, body)
 		return err
 	})
@@ -465,7 +464,7 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 		resp.Diagnostics.Append(apiErrorDiagnostics(t, name, "delete", err)...)
 		return
 	}
-	_, err = r.client.WaitForStatus(ctx, id, client.WaitOptions{UntilGone: true})
+	err = r.client.WaitGone(ctx, id)
 	switch {
 	case err != nil && interrupted(ctx):
 		resp.Diagnostics.Append(interruptedWait(name, "delete")...)
@@ -490,67 +489,11 @@ func (r *integrationResource) confirmHealthy(ctx context.Context, id string, wai
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
 	defer cancel()
 	st, err := r.client.GetIntegrationStatus(cctx, id)
-	if err != nil || st == nil || !slices.Contains(client.HealthyStatuses(), st.Status) {
+	if err != nil || st == nil || !client.IsHealthy(st.Status) {
 		return nil, false
 	}
 	return st, true
 }
-
-// whenIdle runs a PUT or DELETE, and while Immuta answers 409 because the
-// integration is busy (creating, editing, deleting, migrating), waits until
-// it settles and tries again, within ctx's deadline. A 409 while the status
-// already says idle backs off exponentially (250 ms doubling to 10 s), so a
-// server that contradicts itself gets a few requests, then one every 10 s.
-// waited is the first busy status it waited through ("" if none).
-func (r *integrationResource) whenIdle(ctx context.Context, id string, call func() error) (waited string, _ error) {
-	contradicted := 0 // 409s in a row while the status already said idle
-	for {
-		err := call()
-		state, busy := client.BusyState(err)
-		if !busy {
-			return waited, err
-		}
-		if waited == "" {
-			waited = state
-		}
-		tflog.Info(ctx, "integration is busy; waiting for it to settle before trying again", map[string]any{"id": id, "status": state})
-		waitStart := time.Now()
-		if _, werr := r.client.WaitForStatus(ctx, id, client.WaitOptions{Target: client.TerminalStatuses()}); werr != nil {
-			var failed *client.OperationFailedError
-			if !errors.As(werr, &failed) {
-				if ctx.Err() != nil {
-					return waited, busyTimeoutError{state: state, err: werr}
-				}
-				return waited, werr
-			}
-		}
-		if time.Since(waitStart) >= time.Second {
-			contradicted = 0 // it really was busy, and now is not: try at once
-			continue
-		}
-		contradicted++
-		timer := time.NewTimer(client.BusyBackoff(contradicted))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return waited, busyTimeoutError{state: state, err: ctx.Err()}
-		case <-timer.C:
-		}
-	}
-}
-
-// busyTimeoutError: the time ran out while Immuta kept answering that the
-// integration is busy.
-type busyTimeoutError struct {
-	state string
-	err   error
-}
-
-func (e busyTimeoutError) Error() string {
-	return fmt.Sprintf("Immuta kept answering that the integration is busy (status %s): %v", e.state, e.err)
-}
-
-func (e busyTimeoutError) Unwrap() error { return e.err }
 
 // recordFailure stores the status Immuta reported for a failed operation.
 func (r *integrationResource) recordFailure(ctx context.Context, state *tfsdk.State, err error) {

@@ -45,11 +45,6 @@ const (
 	envMaxRetries     = "IMMUTA_MAX_RETRIES"
 )
 
-const (
-	defaultRequestTimeout = 60 * time.Second
-	defaultMaxRetries     = 5
-)
-
 var (
 	_ provider.Provider                   = (*immutaProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*immutaProvider)(nil)
@@ -118,13 +113,13 @@ func (p *immutaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `60s` or `2m`. " +
 					"A read, with all its retries, is limited to `request_timeout` × (`max_retries` + 1). " +
-					"May also be set with `" + envRequestTimeout + "`. Defaults to `60s`. Waiting for asynchronous operations is governed by each resource's `timeouts`.",
+					"May also be set with `" + envRequestTimeout + "`. Defaults to `" + seconds(client.DefaultRequestTimeout) + "`. Waiting for asynchronous operations is governed by each resource's `timeouts`.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a `429`, `502`, `503`, `504` or a connection error, " +
-					"with capped, jittered exponential backoff. May also be set with `" + envMaxRetries + "`. Defaults to `5`.",
+					"with capped, jittered exponential backoff. May also be set with `" + envMaxRetries + "`. Defaults to `" + strconv.Itoa(client.DefaultMaxRetries) + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -237,8 +232,8 @@ func resolveSettings(cfg providerModel) (client.Config, diag.Diagnostics) {
 	out := client.Config{
 		URL:            stringSetting(cfg.URL, envURL),
 		APIKey:         stringSetting(cfg.APIKey, envAPIKey),
-		RequestTimeout: defaultRequestTimeout,
-		MaxRetries:     defaultMaxRetries,
+		RequestTimeout: client.DefaultRequestTimeout,
+		MaxRetries:     client.DefaultMaxRetries,
 	}
 	if out.URL == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Immuta URL",
@@ -293,10 +288,13 @@ func resolveSettings(cfg providerModel) (client.Config, diag.Diagnostics) {
 		out.MaxRetries = n
 	}
 	if out.MaxRetries == 0 {
-		out.MaxRetries = -1 // the client reads 0 as "its default"; here 0 means no retry
+		out.MaxRetries = client.NoRetries // the client reads 0 as its default
 	}
 	return out, diags
 }
+
+// seconds writes a duration as the descriptions do: "60s".
+func seconds(d time.Duration) string { return strconv.Itoa(int(d/time.Second)) + "s" }
 
 func stringSetting(v types.String, env string) string {
 	if !v.IsNull() {

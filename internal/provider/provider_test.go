@@ -74,7 +74,7 @@ func TestResolveSettingsFallsBackToEnvironment(t *testing.T) {
 	cfg.URL = types.StringValue("https://other.example.com")
 	cfg.MaxRetries = types.Int64Value(0)
 	got, _ = resolveSettings(cfg)
-	if got.URL != "https://other.example.com" || got.MaxRetries != -1 {
+	if got.URL != "https://other.example.com" || got.MaxRetries != client.NoRetries {
 		t.Errorf("the configuration must win over the environment: %+v", got)
 	}
 }
@@ -88,7 +88,7 @@ func TestResolveSettingsDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if got.RequestTimeout != defaultRequestTimeout || got.MaxRetries != defaultMaxRetries || got.Insecure {
+	if got.RequestTimeout != client.DefaultRequestTimeout || got.MaxRetries != client.DefaultMaxRetries || got.Insecure {
 		t.Errorf("defaults: %+v", got)
 	}
 }

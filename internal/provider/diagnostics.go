@@ -112,7 +112,7 @@ func failedTests(res *client.ValidationResults) bool {
 
 // apiErrorDiagnostics covers what every call can answer: validation
 // failures (422), authentication, and anything else, with Immuta's message.
-func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error) diag.Diagnostics {
+func apiErrorDiagnostics(t *integrationtype.Type, name string, op operation, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var apiErr *client.APIError
 	var readLimit *client.ReadLimitError
@@ -120,46 +120,46 @@ func apiErrorDiagnostics(t *integrationtype.Type, name, action string, err error
 	case client.IsValidationFailed(err) && errors.As(err, &apiErr):
 		diags.Append(validationDiagnostics(t, name, apiErr.ValidationResults, false)...)
 		if !failedTests(apiErr.ValidationResults) {
-			diags.AddError(fmt.Sprintf("Cannot %s integration", action), fmt.Sprintf("%s: Immuta answered: %s", name, apiErr.Message))
+			diags.AddError(fmt.Sprintf("Cannot %s integration", op), fmt.Sprintf("%s: Immuta answered: %s", name, apiErr.Message))
 		} else {
-			diags.AddError(fmt.Sprintf("Cannot %s integration: validation failed", action),
+			diags.AddError(fmt.Sprintf("Cannot %s integration: validation failed", op),
 				fmt.Sprintf("%s: %s Fix the failed tests reported above, then apply again.", name, apiErr.Message))
 		}
 	case client.IsForeignNotFound(err) && errors.As(err, &apiErr):
-		diags.AddError(fmt.Sprintf("Cannot %s integration: the answer did not come from Immuta's API", action),
+		diags.AddError(fmt.Sprintf("Cannot %s integration: the answer did not come from Immuta's API", op),
 			fmt.Sprintf("%s: %s %s answered 404, but not with Immuta's answer for a missing integration (%q). The request probably did not "+
 				"reach Immuta's Integrations API: check the provider's url (or %s), which must be the tenant's root URL without a path, "+
 				"such as https://acme.hosted.immutacloud.com, and any proxy in between. Nothing was removed from state, and nothing was changed in Immuta.",
 				name, apiErr.Method, apiErr.URL, apiErr.Message, envURL))
 	case client.IsUnauthorized(err) || client.IsForbidden(err):
-		summary, detail := authProblem(err, "to "+action+" "+name)
+		summary, detail := authProblem(err, "to "+op.String()+" "+name)
 		diags.AddError(summary, detail)
 	case client.IsConnectionError(err):
-		diags.AddError(fmt.Sprintf("Cannot %s integration: Immuta could not be reached", action),
+		diags.AddError(fmt.Sprintf("Cannot %s integration: Immuta could not be reached", op),
 			fmt.Sprintf("%s: %s.\n\n%s Check the provider's url (or %s): its scheme, host name and port, and that this machine can reach it "+
-				"(VPN, proxy, firewall); then run the command again.", name, err, unchangedAfter(action), envURL))
+				"(VPN, proxy, firewall); then run the command again.", name, err, unchangedAfter(op), envURL))
 	case client.IsCertificateError(err):
-		diags.AddError(fmt.Sprintf("Cannot %s integration: the Immuta server's certificate is not trusted", action),
+		diags.AddError(fmt.Sprintf("Cannot %s integration: the Immuta server's certificate is not trusted", op),
 			fmt.Sprintf("%s: %s.\n\nNothing was sent. If the tenant uses a private certificate authority, set the provider's "+
 				"ca_certificate (or %s) to its PEM certificate. insecure = true skips verification, but then anyone on the "+
 				"network path can impersonate Immuta and read the API key.", name, err, envCACertificate))
-	case errors.As(err, &readLimit) || (action == "read" && errors.Is(err, context.DeadlineExceeded)):
-		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
+	case errors.As(err, &readLimit) || (op == opRead && errors.Is(err, context.DeadlineExceeded)):
+		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", op),
 			fmt.Sprintf("%s: %s.\n\nImmuta, or something on the way, did not answer completely in time. Nothing was changed in Immuta "+
 				"and the state is unchanged. A read is limited to the provider's request_timeout × (max_retries + 1): check that Immuta "+
 				"is reachable at the provider's url, and raise request_timeout (or %s) if it is just slow.", name, err, envRequestTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
-		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", action),
-			fmt.Sprintf("%s: %s. Raise the resource's timeouts.%s if Immuta needs longer.", name, err, timeoutName(action)))
+		diags.AddError(fmt.Sprintf("Timed out trying to %s integration", op),
+			fmt.Sprintf("%s: %s. Raise the resource's timeouts.%s if Immuta needs longer.", name, err, op))
 	default:
-		diags.AddError(fmt.Sprintf("Cannot %s integration", action), fmt.Sprintf("%s: %s", name, err))
+		diags.AddError(fmt.Sprintf("Cannot %s integration", op), fmt.Sprintf("%s: %s", name, err))
 	}
 	return diags
 }
 
 // unchangedAfter says what a failed call left behind.
-func unchangedAfter(action string) string {
-	if action == "read" {
+func unchangedAfter(op operation) string {
+	if op == opRead {
 		return "Nothing was changed in Immuta, and the state is unchanged."
 	}
 	return "No answer came back, and the state is unchanged. If the request reached Immuta before the connection failed, " +
@@ -178,16 +178,6 @@ func authProblem(err error, during string) (summary, detail string) {
 	return "Immuta rejected the API key",
 		fmt.Sprintf("Immuta answered 401 %s: the API key (api_key or %s) is wrong, expired or revoked. Nothing was changed in Immuta. "+
 			"Generate a new API key in Immuta (user profile, API Keys) and set it.", during, envAPIKey)
-}
-
-func timeoutName(action string) string {
-	switch action {
-	case "update":
-		return "update"
-	case "delete":
-		return "delete"
-	}
-	return "create"
 }
 
 func createErrorDiagnostics(t *integrationtype.Type, name string, err error) diag.Diagnostics {
@@ -210,7 +200,7 @@ func createErrorDiagnostics(t *integrationtype.Type, name string, err error) dia
 				"Check its validation results (GET /integrations/%s/status) to see what failed the first time.", withArticle(t.DisplayName), id, id, id, id))
 		return diags
 	}
-	return apiErrorDiagnostics(t, name, "create", err)
+	return apiErrorDiagnostics(t, name, opCreate, err)
 }
 
 func updateErrorDiagnostics(t *integrationtype.Type, name string, err error) diag.Diagnostics {
@@ -227,7 +217,7 @@ func updateErrorDiagnostics(t *integrationtype.Type, name string, err error) dia
 		}
 		return diags
 	}
-	return apiErrorDiagnostics(t, name, "update", err)
+	return apiErrorDiagnostics(t, name, opUpdate, err)
 }
 
 func fieldByJSON(t *integrationtype.Type, jsonName string) (string, bool) {
@@ -241,35 +231,30 @@ func fieldByJSON(t *integrationtype.Type, jsonName string) (string, bool) {
 }
 
 // waitDiagnostics explains how an asynchronous operation ended badly.
-func waitDiagnostics(t *integrationtype.Type, name, action string, err error, timeout time.Duration) diag.Diagnostics {
+func waitDiagnostics(t *integrationtype.Type, name string, op operation, err error, timeout time.Duration) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var failed *client.OperationFailedError
 	var timedOut *client.WaitTimeoutError
 	switch {
 	case errors.As(err, &failed):
 		diags.Append(validationDiagnostics(t, name, failed.ValidationResults, false)...)
-		what := map[string]string{
-			"create": "Immuta could not create the integration. It stays in Terraform's state (tainted) so that the next apply replaces it " +
-				"instead of leaving it orphaned in Immuta.",
-			"update": "Immuta rolled the integration back to its previous configuration; the state keeps the previous values.",
-			"delete": "Immuta could not remove the integration; it is still installed.",
-		}[action]
+		what := failedBecause(op)
 		switch failed.Status {
 		case client.StatusDisabled:
 			what = "Immuta force-disabled the integration: it is not in use, and Immuta did not clean up the platform. " +
 				"The state records status disabled. Check the integration in Immuta; to set it up again, replace it with " +
 				"terraform apply -replace=<resource address>."
-			if action == "create" {
+			if op == opCreate {
 				what += " The resource is tainted, so the next apply replaces it."
 			}
 		case client.StatusDeleted:
 			what = "Immuta reports the integration as deleted: it no longer exists. The next plan removes it from state and creates it again."
 		}
-		diags.AddError(fmt.Sprintf("Integration %s failed (%s)", action, failed.Status),
+		diags.AddError(fmt.Sprintf("Integration %s failed (%s)", op, failed.Status),
 			fmt.Sprintf("%s ended in status %s. %s", name, failed.Status, what))
 	case errors.As(err, &timedOut):
 		next := "Immuta may still finish the work: run terraform apply again to pick it up."
-		if action == "create" {
+		if op == opCreate {
 			next = "The integration is in state, tainted, so the next apply replaces it; if Immuta finishes the work meanwhile, " +
 				"`terraform untaint` the resource to keep it instead."
 		}
@@ -280,11 +265,23 @@ func waitDiagnostics(t *integrationtype.Type, name, action string, err error, ti
 		if timedOut.LastError != nil {
 			last += fmt.Sprintf(" (its status could not be read at the end: %v)", timedOut.LastError)
 		}
-		diags.AddError(fmt.Sprintf("Timed out waiting for integration %s", action),
+		diags.AddError(fmt.Sprintf("Timed out waiting for integration %s", op),
 			fmt.Sprintf("%s %s after %s. Raise timeouts.%s if Immuta needs longer. %s",
-				name, last, timeout, timeoutName(action), next))
+				name, last, timeout, op, next))
 	default:
-		diags.Append(apiErrorDiagnostics(t, name, action, err)...)
+		diags.Append(apiErrorDiagnostics(t, name, op, err)...)
 	}
 	return diags
+}
+
+// failedBecause says what an operation Immuta reports failed left behind.
+func failedBecause(op operation) string {
+	switch op {
+	case opCreate:
+		return "Immuta could not create the integration. It stays in Terraform's state (tainted) so that the next apply replaces it " +
+			"instead of leaving it orphaned in Immuta."
+	case opUpdate:
+		return "Immuta rolled the integration back to its previous configuration; the state keeps the previous values."
+	}
+	return "Immuta could not remove the integration; it is still installed."
 }

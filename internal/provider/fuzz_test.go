@@ -97,9 +97,9 @@ func FuzzValidationDiagnostics(f *testing.F) {
 					typ.Block, degraded.ErrorsCount(), degraded.WarningsCount(), failed, warned)
 			}
 			apiErr := &client.APIError{StatusCode: 422, Message: "Validation failed.", ValidationResults: res}
-			for _, action := range []string{"create", "update", "delete", "read"} {
-				if d := apiErrorDiagnostics(typ, name, action, apiErr); !d.HasError() {
-					t.Fatalf("%s: a 422 on %s gave no error", typ.Block, action)
+			for _, op := range []operation{opCreate, opUpdate, opDelete, opRead} {
+				if d := apiErrorDiagnostics(typ, name, op, apiErr); !d.HasError() {
+					t.Fatalf("%s: a 422 on %s gave no error", typ.Block, op)
 				}
 			}
 		}

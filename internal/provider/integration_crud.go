@@ -27,13 +27,13 @@ const lostAnswerAttempts = 3
 
 func (r *integrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	ctx, cancel, op, ok := r.open(ctx, "create", &req.Plan, nil, &req.Config, &resp.Diagnostics)
+	ctx, cancel, ch, ok := r.open(ctx, opCreate, &req.Plan, nil, &req.Config, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
-	t, planBlock, configBlock, timeout := op.t, op.block, op.configBlock, op.timeout
-	autoBootstrap, to := op.m.AutoBootstrap, op.m.Timeouts
+	t, planBlock, configBlock, timeout := ch.t, ch.block, ch.configBlock, ch.timeout
+	autoBootstrap, to := ch.planned.AutoBootstrap, ch.planned.Timeouts
 
 	payload := newPayload(t, autoBootstrap.ValueBool(), planBlock, configBlock)
 	host := t.HostOfBlock(planBlock)
@@ -69,7 +69,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		}
 	}
 	if err != nil && interrupted(ctx) {
-		resp.Diagnostics.Append(interruptedWait(name, "create")...)
+		resp.Diagnostics.Append(interruptedWait(name, opCreate)...)
 		r.recordFailure(ctx, &resp.State, err)
 		return
 	}
@@ -80,7 +80,7 @@ func (r *integrationResource) Create(ctx context.Context, req resource.CreateReq
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.Append(waitDiagnostics(t, name, "create", err, timeout)...)
+		resp.Diagnostics.Append(waitDiagnostics(t, name, opCreate, err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
 		return
 	}
@@ -205,7 +205,7 @@ func integrationsOnHost(all []client.Integration, t *integrationtype.Type, host 
 
 func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
-	if !requireClient(r.client, &resp.Diagnostics) {
+	if !r.requireClient(&resp.Diagnostics) {
 		return
 	}
 	state, d := stateModel(ctx, req.State)
@@ -232,7 +232,7 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil && known {
-		resp.Diagnostics.Append(apiErrorDiagnostics(prior, name, "read", err)...)
+		resp.Diagnostics.Append(apiErrorDiagnostics(prior, name, opRead, err)...)
 		return
 	}
 	if err != nil {
@@ -271,17 +271,17 @@ func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest
 
 func (r *integrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
-	ctx, cancel, op, ok := r.open(ctx, "update", &req.Plan, &req.State, &req.Config, &resp.Diagnostics)
+	ctx, cancel, ch, ok := r.open(ctx, opUpdate, &req.Plan, &req.State, &req.Config, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
-	t, planBlock, configBlock, timeout := op.t, op.block, op.configBlock, op.timeout
-	id, autoBootstrap, to := op.m.ID.ValueString(), op.m.AutoBootstrap, op.m.Timeouts
+	t, planBlock, configBlock, timeout := ch.t, ch.block, ch.configBlock, ch.timeout
+	id, autoBootstrap, to := ch.planned.ID.ValueString(), ch.planned.AutoBootstrap, ch.planned.Timeouts
 
 	if !t.SendsConfig() {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
-		r.updateTrino(ctx, req, resp, op)
+		r.updateTrino(ctx, req, resp, ch)
 		return
 	}
 	// The planned private state names the write-only values that changed;
@@ -298,7 +298,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	// On failure Immuta keeps (or rolls back to) the previous configuration,
 	// and so does the state.
 	resp.State.Raw = req.State.Raw.Copy()
-	if planBlock.Equal(op.stateBlock) && len(planned.Changed) == 0 {
+	if planBlock.Equal(ch.stateBlock) && len(planned.Changed) == 0 {
 		// Only Terraform's own settings (timeouts) changed: nothing to send.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), to)...)
 		return
@@ -313,7 +313,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 		return err
 	})
 	if err != nil && interrupted(ctx) {
-		resp.Diagnostics.Append(interruptedWait(name, "update request")...)
+		resp.Diagnostics.Append(interruptedRequest(name, opUpdate)...)
 		return
 	}
 	var unread readBeforeUpdateError
@@ -329,11 +329,11 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	status, err := r.client.WaitHealthy(ctx, id)
 	if err != nil && interrupted(ctx) {
-		resp.Diagnostics.Append(interruptedWait(name, "update")...)
+		resp.Diagnostics.Append(interruptedWait(name, opUpdate)...)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(waitDiagnostics(t, name, "update", err, timeout)...)
+		resp.Diagnostics.Append(waitDiagnostics(t, name, opUpdate, err, timeout)...)
 		r.recordFailure(ctx, &resp.State, err)
 		return
 	}
@@ -341,7 +341,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	applied = true
 
 	s, err := r.readBack(ctx, t, id, priorState{Block: planBlock, AutoBootstrap: autoBootstrap,
-		Status: types.StringValue(status.Status), ValidationResults: op.m.ValidationResults})
+		Status: types.StringValue(status.Status), ValidationResults: ch.planned.ValidationResults})
 	if err != nil {
 		resp.Diagnostics.Append(readBackFailed(name, "updated", err)...)
 		return
@@ -349,10 +349,10 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	// validation_results and unmanaged_settings stay as planned (their prior
 	// values), so that update plans do not list them; this update's results
 	// were reported above, and the next read stores both.
-	s.ValidationResults = op.m.ValidationResults
+	s.ValidationResults = ch.planned.ValidationResults
 	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, to)...)
-	if !op.m.UnmanagedSettings.IsUnknown() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("unmanaged_settings"), op.m.UnmanagedSettings)...)
+	if !ch.planned.UnmanagedSettings.IsUnknown() {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("unmanaged_settings"), ch.planned.UnmanagedSettings)...)
 	}
 }
 
@@ -422,13 +422,13 @@ func readBackFailed(name, done string, err error) diag.Diagnostics {
 }
 
 func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, cancel, op, ok := r.open(ctx, "delete", nil, &req.State, nil, &resp.Diagnostics)
+	ctx, cancel, ch, ok := r.open(ctx, opDelete, nil, &req.State, nil, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
-	t, stateBlock, timeout := op.t, op.block, op.timeout
-	id, autoBootstrap := op.m.ID.ValueString(), op.m.AutoBootstrap
+	t, stateBlock, timeout := ch.t, ch.block, ch.timeout
+	id, autoBootstrap := ch.planned.ID.ValueString(), ch.planned.AutoBootstrap
 	name := describe(t, t.HostOfBlock(stateBlock), id)
 	body, missing := deleteRequest(t, name, autoBootstrap.ValueBool(), stateBlock, r.deleteCredentials)
 	if missing != nil {
@@ -457,19 +457,19 @@ func (r *integrationResource) Delete(ctx context.Context, req resource.DeleteReq
 		return // already gone: that is what delete wants
 	}
 	if err != nil && interrupted(ctx) {
-		resp.Diagnostics.Append(interruptedWait(name, "delete request")...)
+		resp.Diagnostics.Append(interruptedRequest(name, opDelete)...)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostics(t, name, "delete", err)...)
+		resp.Diagnostics.Append(apiErrorDiagnostics(t, name, opDelete, err)...)
 		return
 	}
 	err = r.client.WaitGone(ctx, id)
 	switch {
 	case err != nil && interrupted(ctx):
-		resp.Diagnostics.Append(interruptedWait(name, "delete")...)
+		resp.Diagnostics.Append(interruptedWait(name, opDelete)...)
 	case err != nil:
-		resp.Diagnostics.Append(waitDiagnostics(t, name, "delete", err, timeout)...)
+		resp.Diagnostics.Append(waitDiagnostics(t, name, opDelete, err, timeout)...)
 	}
 }
 
@@ -530,67 +530,4 @@ func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.
 		p.Config = t.APIConfig(plan, config)
 	}
 	return p
-}
-
-// opened is what Create, Update and Delete start from.
-type opened struct {
-	t *integrationtype.Type
-	// m is the plan (Create, Update) or the state (Delete); block its type block.
-	m     integrationModel
-	block types.Object
-	// prior is the state (Update, Delete), stateBlock its type block;
-	// configBlock holds the write-only values, which only the configuration has.
-	prior                   integrationModel
-	configBlock, stateBlock types.Object
-	timeout                 time.Duration
-}
-
-// open starts Create, Update and Delete alike: the values are converted
-// once, the type block found, and the operation's context bounded by its
-// timeout and told every secret the blocks hold (masked in whatever Immuta
-// echoes). Delete passes no plan; Create no state. The returned cancel is
-// never nil.
-func (r *integrationResource) open(ctx context.Context, action string, plan *tfsdk.Plan, state *tfsdk.State, config *tfsdk.Config, diags *diag.Diagnostics) (context.Context, context.CancelFunc, opened, bool) {
-	var op opened
-	noop := func() {}
-	if !requireClient(r.client, diags) {
-		return ctx, noop, op, false
-	}
-	if state != nil {
-		m, d := stateModel(ctx, *state)
-		diags.Append(d...)
-		op.prior = m
-		_, op.stateBlock, _ = m.typeBlock()
-	}
-	op.m = op.prior
-	if plan != nil {
-		m, d := planModel(ctx, *plan)
-		diags.Append(d...)
-		op.m = m
-	}
-	if config != nil {
-		m, d := configModel(ctx, *config)
-		diags.Append(d...)
-		_, op.configBlock, _ = m.typeBlock()
-	}
-	var ok bool
-	if op.t, op.block, ok = op.m.typeBlock(); !ok {
-		diags.AddError("No integration type", "Set exactly one integration type block: "+strings.Join(blockNames(), ", ")+".")
-		return ctx, noop, op, false
-	}
-	var d diag.Diagnostics
-	switch action {
-	case "create":
-		op.timeout, d = op.m.Timeouts.Create(ctx, defaultCreateTimeout)
-	case "update":
-		op.timeout, d = op.m.Timeouts.Update(ctx, defaultUpdateTimeout)
-	default:
-		op.timeout, d = op.m.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	}
-	diags.Append(d...)
-	if diags.HasError() {
-		return ctx, noop, op, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, op.timeout)
-	return client.WithSecrets(ctx, op.t.SecretValues(op.block, op.configBlock, op.stateBlock)...), cancel, op, true
 }

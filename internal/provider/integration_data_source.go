@@ -32,9 +32,7 @@ var (
 // NewIntegrationDataSource returns the immuta_integration data source.
 func NewIntegrationDataSource() datasource.DataSource { return &integrationDataSource{} }
 
-type integrationDataSource struct {
-	client *client.Client
-}
+type integrationDataSource struct{ configuredDataSource }
 
 func (d *integrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration"
@@ -88,12 +86,6 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		d.client = c
-	}
-}
-
 func (d *integrationDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("type")),
@@ -126,7 +118,7 @@ func (d *integrationDataSource) ValidateConfig(ctx context.Context, req datasour
 }
 
 func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.client, &resp.Diagnostics) {
+	if !d.requireClient(&resp.Diagnostics) {
 		return
 	}
 	var id, typ, host types.String

@@ -34,9 +34,7 @@ var (
 // integrations to adopt.
 func NewIntegrationListResource() list.ListResource { return &integrationList{} }
 
-type integrationList struct {
-	client *client.Client
-}
+type integrationList struct{ configuredResource }
 
 func (l *integrationList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration"
@@ -80,12 +78,6 @@ func (l *integrationList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 	}
 }
 
-func (l *integrationList) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		l.client = c
-	}
-}
-
 // listFilter is a list block's config.
 type listFilter struct {
 	typ, status, host types.String
@@ -115,7 +107,7 @@ func (l *integrationList) List(ctx context.Context, req list.ListRequest, stream
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("status"), &f.status)...)
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("host"), &f.host)...)
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("auto_bootstrap"), &f.autoBootstrap)...)
-	if !requireClient(l.client, &diags) || diags.HasError() {
+	if !l.requireClient(&diags) || diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

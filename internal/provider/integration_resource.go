@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,16 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
-)
-
-// Default waits for the asynchronous operations; Immuta's validation and
-// bootstrap can take minutes on a busy platform.
-const (
-	defaultCreateTimeout = 30 * time.Minute
-	defaultUpdateTimeout = 30 * time.Minute
-	defaultDeleteTimeout = 30 * time.Minute
 )
 
 var (
@@ -44,10 +34,7 @@ var (
 // NewIntegrationResource returns the immuta_integration resource.
 func NewIntegrationResource() resource.Resource { return &integrationResource{} }
 
-type integrationResource struct {
-	client            *client.Client
-	deleteCredentials deleteCredentials
-}
+type integrationResource struct{ configuredResource }
 
 func (r *integrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration"
@@ -110,15 +97,6 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 		return n
 	}
 	return a
-}
-
-func (r *integrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		r.client = c
-	}
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.deleteCredentials = d.deleteCredentials
-	}
 }
 
 func (r *integrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -220,12 +198,11 @@ func (r *integrationResource) planWriteOnly(ctx context.Context, resp *resource.
 // A block still unknown (set from a value known only at apply) is
 // judged when it is known.
 func exactlyOneTypeBlock(config integrationModel, out *diag.Diagnostics) (*integrationtype.Type, types.Object, bool) {
-	var set, names []string
+	var set []string
 	var found *integrationtype.Type
 	var foundBlock types.Object
 	unknown := false
 	for _, t := range integrationtype.All {
-		names = append(names, t.Block)
 		block := config.Blocks[t.Block]
 		switch {
 		case block.IsUnknown():
@@ -244,10 +221,15 @@ func exactlyOneTypeBlock(config integrationModel, out *diag.Diagnostics) (*integ
 		}
 		return nil, types.Object{}, false
 	case len(set) == 0 && !unknown:
-		out.AddError("Missing integration type",
-			fmt.Sprintf("Set exactly one integration type block: %s.", strings.Join(names, ", ")))
+		missingTypeBlock(out)
 	}
 	return found, foundBlock, len(set) == 1
+}
+
+// missingTypeBlock is the one error for a configuration without a type
+// block.
+func missingTypeBlock(out *diag.Diagnostics) {
+	out.AddError("Missing integration type", "Set exactly one integration type block: "+strings.Join(blockNames(), ", ")+".")
 }
 
 // getter is the GetAttribute of a plan, state or configuration.

@@ -49,9 +49,7 @@ var (
 // NewIntegrationScriptDataSource returns the immuta_integration_script data source.
 func NewIntegrationScriptDataSource() datasource.DataSource { return &integrationScriptDataSource{} }
 
-type integrationScriptDataSource struct {
-	client *client.Client
-}
+type integrationScriptDataSource struct{ configuredDataSource }
 
 func (d *integrationScriptDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration_script"
@@ -95,12 +93,6 @@ func (d *integrationScriptDataSource) Schema(_ context.Context, _ datasource.Sch
 			"Secrets given in the type block are sent to Immuta to render the script and, as for every data-source argument, " +
 			"kept in Terraform's state (marked sensitive).",
 		Attributes: attrs,
-	}
-}
-
-func (d *integrationScriptDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		d.client = c
 	}
 }
 
@@ -203,7 +195,7 @@ func initialCreateTypes() string {
 }
 
 func (d *integrationScriptDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.client, &resp.Diagnostics) {
+	if !d.requireClient(&resp.Diagnostics) {
 		return
 	}
 	c, diags := readScriptConfig(ctx, req.Config.GetAttribute)

@@ -50,8 +50,8 @@ func planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *res
 
 // updateTrino rotates the API key when rotate_api_key changed, then reads
 // the integration back.
-func (r *integrationResource) updateTrino(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, op opened) {
-	t, id, prior := op.t, op.m.ID.ValueString(), op.prior
+func (r *integrationResource) updateTrino(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, ch change) {
+	t, id, prior := ch.t, ch.planned.ID.ValueString(), ch.state
 	name := describe(t, "", id)
 	if rotationRequested(ctx, req.State.GetAttribute, req.Plan.GetAttribute) {
 		if _, err := r.client.RegenerateAPIKey(ctx, id); err != nil {
@@ -60,14 +60,14 @@ func (r *integrationResource) updateTrino(ctx context.Context, req resource.Upda
 			return
 		}
 	}
-	s, err := r.readBack(ctx, t, id, priorState{Block: op.block, AutoBootstrap: op.m.AutoBootstrap, Status: prior.Status, ValidationResults: prior.ValidationResults})
+	s, err := r.readBack(ctx, t, id, priorState{Block: ch.block, AutoBootstrap: ch.planned.AutoBootstrap, Status: prior.Status, ValidationResults: prior.ValidationResults})
 	if err != nil {
 		resp.State.Raw = req.State.Raw.Copy()
 		resp.Diagnostics.Append(readBackFailed(name, "changed", err)...)
 		return
 	}
 	s.ValidationResults = prior.ValidationResults // as planned: refreshed by the next read
-	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, op.m.Timeouts)...)
+	resp.Diagnostics.Append(writeState(ctx, &resp.State, s, ch.planned.Timeouts)...)
 }
 
 // rotationFailed explains a failed key rotation (POST

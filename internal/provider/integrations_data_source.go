@@ -27,9 +27,7 @@ var (
 // NewIntegrationsDataSource returns the immuta_integrations data source.
 func NewIntegrationsDataSource() datasource.DataSource { return &integrationsDataSource{} }
 
-type integrationsDataSource struct {
-	client *client.Client
-}
+type integrationsDataSource struct{ configuredDataSource }
 
 var integrationSummaryAttrTypes = map[string]attr.Type{
 	"id":             types.StringType,
@@ -81,14 +79,8 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	}
 }
 
-func (d *integrationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		d.client = c
-	}
-}
-
 func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.client, &resp.Diagnostics) {
+	if !d.requireClient(&resp.Diagnostics) {
 		return
 	}
 	var typ, status types.String

@@ -51,33 +51,40 @@ func (r *integrationResource) interruptedCreateRequest(ctx context.Context, t *i
 }
 
 // interruptedWait explains an interrupt while Immuta was working on an
-// accepted create, update or delete, or while an update or delete request
-// was on its way ("update request", "delete request").
-func interruptedWait(name, action string) diag.Diagnostics {
+// accepted create, update or delete.
+func interruptedWait(name string, op operation) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var detail string
-	switch action {
-	case "create":
+	switch op {
+	case opCreate:
 		detail = fmt.Sprintf("Terraform was interrupted while waiting for Immuta to create %s. Immuta carries on in the background. "+
 			"Terraform's state holds the integration, tainted, so it is never orphaned.\n\n"+
 			"Next: to keep it, wait until Immuta reports it enabled, then run terraform untaint <resource address>; "+
 			"otherwise terraform apply replaces it, first waiting for Immuta to finish this create.", name)
-	case "update":
+	case opUpdate:
 		detail = fmt.Sprintf("Terraform was interrupted while waiting for Immuta to apply the change to %s. Immuta carries on in the "+
 			"background (or rolls the change back if it fails). Terraform's state keeps the previous values.\n\n"+
 			"Next: run terraform plan once Immuta has finished: it shows whatever still differs, and terraform apply sends it.", name)
-	case "update request":
-		detail = fmt.Sprintf("Terraform was interrupted while sending the change to %s; Immuta may or may not have received it. "+
-			"Terraform's state keeps the previous values.\n\nNext: run terraform plan: it shows whatever still differs, and terraform apply sends it.", name)
-	case "delete request":
-		detail = fmt.Sprintf("Terraform was interrupted while sending the request to delete %s; Immuta may or may not have received it. "+
-			"Terraform's state still holds the integration.\n\nNext: run the same terraform command again: an integration Immuta has "+
-			"deleted meanwhile counts as gone.", name)
 	default:
 		detail = fmt.Sprintf("Terraform was interrupted while waiting for Immuta to delete %s. Immuta carries on in the background. "+
 			"Terraform's state still holds the integration.\n\n"+
 			"Next: run the same terraform command again: it waits for Immuta to finish, and an integration Immuta reports deleted "+
 			"counts as gone.", name)
+	}
+	diags.AddError("Interrupted while Immuta was working on the integration", detail)
+	return diags
+}
+
+// interruptedRequest explains an interrupt while an update or delete
+// request was on its way. (A create request's is interruptedCreateRequest.)
+func interruptedRequest(name string, op operation) diag.Diagnostics {
+	var diags diag.Diagnostics
+	detail := fmt.Sprintf("Terraform was interrupted while sending the request to delete %s; Immuta may or may not have received it. "+
+		"Terraform's state still holds the integration.\n\nNext: run the same terraform command again: an integration Immuta has "+
+		"deleted meanwhile counts as gone.", name)
+	if op == opUpdate {
+		detail = fmt.Sprintf("Terraform was interrupted while sending the change to %s; Immuta may or may not have received it. "+
+			"Terraform's state keeps the previous values.\n\nNext: run terraform plan: it shows whatever still differs, and terraform apply sends it.", name)
 	}
 	diags.AddError("Interrupted while Immuta was working on the integration", detail)
 	return diags

@@ -69,12 +69,6 @@ type providerModel struct {
 	DeleteCreds    types.Map    `tfsdk:"delete_credentials"`
 }
 
-// providerData is what the provider hands its resources and data sources.
-type providerData struct {
-	client            *client.Client
-	deleteCredentials deleteCredentials
-}
-
 func (p *immutaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "immuta"
 	resp.Version = p.version
@@ -346,31 +340,6 @@ func (p *immutaProvider) Resources(_ context.Context) []func() resource.Resource
 
 func (p *immutaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewIntegrationDataSource, NewIntegrationsDataSource, NewIntegrationScriptDataSource}
-}
-
-// clientFrom is the client the provider hands its resources and data
-// sources; nil while the provider is not configured yet (validation).
-func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
-	if data == nil {
-		return nil
-	}
-	switch d := data.(type) {
-	case *providerData:
-		return d.client
-	case *client.Client:
-		return d
-	}
-	diags.AddError("Unexpected provider data", fmt.Sprintf("expected the provider's data, got %T", data))
-	return nil
-}
-
-// requireClient reports whether the provider handed over a client.
-func requireClient(c *client.Client, diags *diag.Diagnostics) bool {
-	if c == nil {
-		diags.AddError("Provider not configured", "The Immuta provider has no client; check the provider configuration (url and api_key).")
-		return false
-	}
-	return true
 }
 
 // durationValidator checks a Go duration string at plan time.

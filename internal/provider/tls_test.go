@@ -129,8 +129,9 @@ func configureProvider(t *testing.T, settings map[string]any) (diag.Diagnostics,
 	var resp fwprovider.ConfigureResponse
 	p.Configure(ctx, req, &resp)
 	var diags diag.Diagnostics
-	c := clientFrom(resp.ResourceData, &diags)
-	return resp.Diagnostics, c
+	var got configured
+	got.take(resp.ResourceData, &diags)
+	return resp.Diagnostics, got.client
 }
 
 // The warning cannot be seen through terraform-plugin-testing, so the

@@ -28,9 +28,7 @@ var (
 // run time and never stored in state or plan files.
 func NewTrinoAPIKeyEphemeralResource() ephemeral.EphemeralResource { return &trinoAPIKeyEphemeral{} }
 
-type trinoAPIKeyEphemeral struct {
-	client *client.Client
-}
+type trinoAPIKeyEphemeral struct{ configuredEphemeral }
 
 func (e *trinoAPIKeyEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_trino_api_key"
@@ -57,14 +55,8 @@ func (e *trinoAPIKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 	}
 }
 
-func (e *trinoAPIKeyEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		e.client = c
-	}
-}
-
 func (e *trinoAPIKeyEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	if !requireClient(e.client, &resp.Diagnostics) {
+	if !e.requireClient(&resp.Diagnostics) {
 		return
 	}
 	var id types.String

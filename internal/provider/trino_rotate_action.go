@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
@@ -26,9 +25,7 @@ var (
 // kept in the resource (rotate_api_key, which older Terraform versions use).
 func NewTrinoRotateAction() action.Action { return &trinoRotateAction{} }
 
-type trinoRotateAction struct {
-	client *client.Client
-}
+type trinoRotateAction struct{ configuredAction }
 
 func (a *trinoRotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_trino_rotate_api_key"
@@ -50,12 +47,6 @@ func (a *trinoRotateAction) Schema(_ context.Context, _ action.SchemaRequest, re
 	}
 }
 
-func (a *trinoRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if c := clientFrom(req.ProviderData, &resp.Diagnostics); c != nil {
-		a.client = c
-	}
-}
-
 // ModifyPlan checks, when the plan is made, that the integration exists and
 // is a Starburst (Trino) one, so a wrong ID fails before anything is applied.
 func (a *trinoRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
@@ -68,7 +59,7 @@ func (a *trinoRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 }
 
 func (a *trinoRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	if !requireClient(a.client, &resp.Diagnostics) {
+	if !a.requireClient(&resp.Diagnostics) {
 		return
 	}
 	var id types.String

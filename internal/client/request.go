@@ -186,13 +186,14 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// largeResults is how many tests make validation results too long for the
-// response log (which skips large bodies) and for the state (which keeps
-// the first 100): the TRACE log gets them all.
-const largeResults = 100
+// KeptTests is how many validation tests are kept where room is short: the
+// provider's state keeps that many of larger results (validation_results),
+// and the response log skips large bodies, so the client logs every test of
+// larger results at TRACE.
+const KeptTests = 100
 
 func (c *Client) traceLargeResults(ctx context.Context, r request, res *ValidationResults) {
-	if res == nil || len(res.Tests) <= largeResults {
+	if res == nil || len(res.Tests) <= KeptTests {
 		return
 	}
 	tflog.SubsystemTrace(c.logContext(ctx, secretsFrom(ctx)...), LogSubsystem, "every validation test of the answer", map[string]any{

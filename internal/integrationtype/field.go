@@ -154,12 +154,10 @@ const (
 // CanAutoBootstrap reports whether auto_bootstrap may be true.
 func (t *Type) CanAutoBootstrap() bool { return t.Setup == AutoOrManual }
 
-// SendsAutoBootstrap reports whether the payload holds autoBootstrap.
-func (t *Type) SendsAutoBootstrap() bool { return t.Setup != NoSetup }
-
-// SendsConfig reports whether the payload holds a config, and so whether
-// there is anything to edit in place.
-func (t *Type) SendsConfig() bool { return t.Setup != NoSetup }
+// HasSetup reports whether the platform has a set-up step, and so whether
+// the payload holds autoBootstrap and a config, and whether there is
+// anything to edit in place (Trino has none of them).
+func (t *Type) HasSetup() bool { return t.Setup != NoSetup }
 
 // Type is one Immuta integration type.
 type Type struct {

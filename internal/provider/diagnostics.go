@@ -86,11 +86,7 @@ func testAttribute(t *integrationtype.Type, testName string) path.Path {
 	lower := strings.ToLower(testName)
 	for _, m := range t.Tests {
 		if strings.Contains(lower, strings.ToLower(m.Substring)) {
-			p := path.Root(t.Block)
-			for _, part := range strings.Split(m.Attribute, ".") {
-				p = p.AtName(part)
-			}
-			return p
+			return attributePath(t.Block, m.Attribute)
 		}
 	}
 	return path.Root(t.Block)
@@ -284,4 +280,16 @@ func failedBecause(op operation) string {
 		return "Immuta rolled the integration back to its previous configuration; the state keeps the previous values."
 	}
 	return "Immuta could not remove the integration; it is still installed."
+}
+
+// readErrorDiagnostics turns an API error of a data source into a diagnostic.
+func readErrorDiagnostics(summary, name string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case client.IsUnauthorized(err) || client.IsForbidden(err):
+		diags.AddError(authProblem(err, "("+name+")"))
+	default:
+		diags.AddError(summary, fmt.Sprintf("%s: %s", name, err))
+	}
+	return diags
 }

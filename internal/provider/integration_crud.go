@@ -173,36 +173,6 @@ func madeByLostRequest(err error) (string, bool) {
 	return client.PreviouslyFailedID(err)
 }
 
-// findByHost returns the integration of type t on host, if there is one.
-func (r *integrationResource) findByHost(ctx context.Context, t *integrationtype.Type, host string) (*client.Integration, bool) {
-	all, err := r.client.ListIntegrations(ctx)
-	if err != nil {
-		tflog.Warn(ctx, "listing integrations failed", map[string]any{"error": err.Error()})
-		return nil, false
-	}
-	if _, on := integrationsOnHost(all, t, host); len(on) > 0 {
-		return &on[0], true
-	}
-	return nil, false
-}
-
-// integrationsOnHost finds, in Immuta's list, the live integrations of
-// type t (ofType) and those of them on host (for a type without a host,
-// Trino, all of them). A deleted record lingers in the list but holds no
-// host.
-func integrationsOnHost(all []client.Integration, t *integrationtype.Type, host string) (ofType, on []client.Integration) {
-	for _, obj := range all {
-		if obj.Type != t.APIName || client.IsDeleted(obj.Status) {
-			continue
-		}
-		ofType = append(ofType, obj)
-		if len(t.HostKey) == 0 || t.OnHost(obj.Config, host) {
-			on = append(on, obj)
-		}
-	}
-	return ofType, on
-}
-
 func (r *integrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	if !r.requireClient(&resp.Diagnostics) {
@@ -279,7 +249,7 @@ func (r *integrationResource) Update(ctx context.Context, req resource.UpdateReq
 	t, planBlock, configBlock, timeout := ch.t, ch.block, ch.configBlock, ch.timeout
 	id, autoBootstrap, to := ch.planned.ID.ValueString(), ch.planned.AutoBootstrap, ch.planned.Timeouts
 
-	if !t.SendsConfig() {
+	if !t.HasSetup() {
 		// Trino has nothing to edit; its only in-place change is a key rotation.
 		r.updateTrino(ctx, req, resp, ch)
 		return
@@ -523,10 +493,8 @@ func describe(t *integrationtype.Type, host, id string) string {
 
 func newPayload(t *integrationtype.Type, autoBootstrap bool, plan, config types.Object) client.Payload {
 	p := client.Payload{Type: t.APIName}
-	if t.SendsAutoBootstrap() {
+	if t.HasSetup() {
 		p.AutoBootstrap = &autoBootstrap
-	}
-	if t.SendsConfig() {
 		p.Config = t.APIConfig(plan, config)
 	}
 	return p

@@ -164,13 +164,11 @@ func (d *integrationDataSource) byID(ctx context.Context, id string, diags *diag
 // byHost finds the integration of type t on host (for Trino, the one
 // Starburst integration).
 func (d *integrationDataSource) byHost(ctx context.Context, t *integrationtype.Type, host string, diags *diag.Diagnostics) *client.Integration {
-	all, err := d.client.ListIntegrations(ctx)
+	ofType, matches, err := findIntegrationsOnHost(ctx, d.client, t, host)
 	if err != nil {
 		diags.Append(readErrorDiagnostics("Cannot list integrations", "Looking up "+describe(t, host, ""), err)...)
 		return nil
 	}
-	sortByID(all)
-	ofType, matches := integrationsOnHost(all, t, host)
 	switch len(matches) {
 	case 1:
 		return &matches[0]

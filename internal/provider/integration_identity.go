@@ -5,11 +5,18 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -70,4 +77,38 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, diags *d
 		diags.Append(identity.SetAttribute(ctx, path.Root("id"), id)...)
 		return
 	}
+}
+
+// integrationIDPattern is Immuta's integration id, a string of digits: the
+// one rule for import ids, identities and data source arguments.
+var integrationIDPattern = regexp.MustCompile(`^[0-9]{1,19}$`)
+
+func integrationIDValidators() []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(integrationIDPattern, "must be an Immuta integration ID: a string of digits, such as \"7\"")}
+}
+
+// ParseImportID accepts Immuta's integration ID: a string of digits.
+func ParseImportID(raw string) (string, error) {
+	id := strings.TrimSpace(raw)
+	if !integrationIDPattern.MatchString(id) {
+		return "", fmt.Errorf("the import ID must be the integration's numeric Immuta ID, such as 7 (see GET /integrations or the immuta_integrations data source), not %q", truncate(raw, 64))
+	}
+	return id, nil
+}
+
+func (r *integrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, ok := importID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	tflog.Debug(ctx, "importing Immuta integration", map[string]any{"id": id})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

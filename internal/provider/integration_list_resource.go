@@ -41,6 +41,7 @@ func (l *integrationList) Metadata(_ context.Context, req resource.MetadataReque
 }
 
 func (l *integrationList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	hostKeys, _ := hostKeysProse()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the tenant's integrations for `terraform query` (Terraform 1.14 and later), ordered by ID, each with its " +
 			"identity and, with `include_resource = true`, its settings as Immuta reports them, without secrets. " +
@@ -69,8 +70,8 @@ func (l *integrationList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 			},
 			"host": schema.StringAttribute{
 				MarkdownDescription: "Only list integrations on this host, written as the `immuta_integrations` data source reports it: " +
-					"`host`, `workspace_url` (Databricks), `aws_location_path` (S3) or `dataset/location` (BigQuery). " +
-					"Host names compare in any case. Starburst (Trino) integrations have no host and are never listed with it.",
+					hostKeys + ". Host names compare in any case. " +
+					displayNamesWhere(func(t *integrationtype.Type) bool { return len(t.HostKey) == 0 }) + " integrations have no host and are never listed with it.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
 			},

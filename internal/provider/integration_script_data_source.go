@@ -148,7 +148,7 @@ func (d *integrationScriptDataSource) ValidateConfig(ctx context.Context, req da
 				"With auto_bootstrap = true Immuta sets the platform up itself with the privileged credentials: create the "+
 				"immuta_integration directly, no script needed. Otherwise remove auto_bootstrap here or set it to false.")
 	}
-	if c.t != nil && !c.t.SendsConfig() {
+	if c.t != nil && !c.t.HasSetup() {
 		resp.Diagnostics.AddAttributeError(path.Root(c.t.Block), "No setup script for this type",
 			fmt.Sprintf("%s integrations have no setup script: create the immuta_integration with %s = {} and configure the "+
 				"Starburst cluster with its api_key.", c.t.DisplayName, c.t.Block))
@@ -173,12 +173,12 @@ func (d *integrationScriptDataSource) ValidateConfig(ctx context.Context, req da
 			fmt.Sprintf("action = %q needs the integration's configuration: set one of %s, as in the immuta_integration resource.",
 				action, strings.Join(blockNames(), ", ")))
 	}
-	if action == scriptInitialCreate && c.t != nil && c.t.SendsConfig() && !c.t.InitialCreateScript {
+	if action == scriptInitialCreate && c.t != nil && c.t.HasSetup() && !c.t.InitialCreateScript {
 		resp.Diagnostics.AddAttributeError(path.Root("action"), "No initial-create script for this type",
 			fmt.Sprintf("Only %s integrations have an initial-create script (the first of their two setup scripts). "+
 				"%s integrations have a single setup script: use action = %q.", initialCreateTypes(), c.t.DisplayName, scriptCreate))
 	}
-	if c.t != nil && c.t.SendsConfig() && action != scriptDelete {
+	if c.t != nil && c.t.HasSetup() && action != scriptDelete {
 		resp.Diagnostics.Append(c.t.ValidateDataSourceInput(c.block)...)
 	}
 }

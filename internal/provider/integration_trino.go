@@ -31,23 +31,6 @@ func rotationRequested(ctx context.Context, state, plan getter) bool {
 	return !after.IsUnknown() && !before.Equal(after)
 }
 
-// planRotation marks the Trino API key unknown when a rotation is planned,
-// so the plan says the key will change, and null when store_api_key keeps it
-// out of state.
-func planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var block types.Object
-	if req.Plan.GetAttribute(ctx, path.Root(integrationtype.Trino.Block), &block).HasError() || block.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() && rotationRequested(ctx, req.State.GetAttribute, req.Plan.GetAttribute) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, trinoAPIKey, types.StringUnknown())...)
-	}
-	planStoredValues(ctx, integrationtype.Trino, req, resp)
-}
-
 // updateTrino rotates the API key when rotate_api_key changed, then reads
 // the integration back.
 func (r *integrationResource) updateTrino(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, ch change) {

@@ -42,6 +42,7 @@ func (d *integrationsDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	hostKeys, noHost := hostKeysProse()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Immuta integrations, optionally only those of one type or in one status. " +
 			"Use the `immuta_integration` data source for one integration's settings.",
@@ -67,7 +68,7 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"auto_bootstrap": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Immuta set the platform up itself."},
 					"status":         schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the integration, such as `enabled`."},
 					"host": schema.StringAttribute{Computed: true, MarkdownDescription: "What identifies the integration on its platform: " +
-						"`host`, `workspace_url` (Databricks), `aws_location_path` (S3) or `dataset/location` (BigQuery); null for Trino."},
+						hostKeys + "; null for " + noHost + "."},
 				}},
 			},
 			"ids": schema.ListAttribute{

@@ -49,7 +49,8 @@ func typeDisplayNames() string {
 
 // hostKeysProse says what identifies an integration of each type on its
 // platform: "`host` for `snowflake`, `redshift` and `azure_synapse`, ...",
-// and the types that have no such key ("`trino`").
+// and the types that have no such key ("`trino`"). Every description of a
+// host argument or attribute says it with these words.
 func hostKeysProse() (keys, without string) {
 	var order []string
 	blocks := map[string][]string{}

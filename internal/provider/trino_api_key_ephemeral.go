@@ -7,14 +7,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/immuta/terraform-provider-immuta/internal/client"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
@@ -64,7 +61,7 @@ func (e *trinoAPIKeyEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	obj := readTrinoIntegration(ctx, e.client, id.ValueString(), &resp.Diagnostics)
+	obj := findTrinoIntegration(ctx, e.client, id.ValueString(), &resp.Diagnostics)
 	if obj == nil {
 		return
 	}
@@ -88,61 +85,4 @@ func (e *trinoAPIKeyEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 func trinoAPIKeyJSON() string {
 	f, _ := integrationtype.Trino.Field("api_key")
 	return f.JSON
-}
-
-// readTrinoIntegration reads integration id and checks that it is a live
-// Starburst (Trino) integration; on failure it reports why, on
-// integration_id, and returns nil.
-func readTrinoIntegration(ctx context.Context, c *client.Client, id string, diags *diag.Diagnostics) *client.Integration {
-	attr := path.Root("integration_id")
-	obj, err := c.GetIntegration(ctx, id)
-	switch {
-	case client.IsGone(obj, err):
-		diags.AddAttributeError(attr, "Integration not found",
-			fmt.Sprintf("Immuta has no integration %s (or reports it deleted). Set integration_id to the ID of an existing Starburst (Trino) "+
-				"integration, such as immuta_integration.<name>.id; the immuta_integrations data source with type = \"trino\" lists them.", id))
-		return nil
-	case err != nil:
-		diags.Append(readErrorDiagnostics("Cannot read the integration", "Immuta integration "+id, err)...)
-		return nil
-	}
-	if obj.Type != integrationtype.Trino.APIName {
-		diags.AddAttributeError(attr, "Not a Starburst (Trino) integration",
-			fmt.Sprintf("Integration %s is %s integration; only Starburst (Trino) integrations have an Immuta API key. "+
-				"Set integration_id to the ID of a Starburst (Trino) integration.", id, withArticle(displayName(obj.Type))))
-		return nil
-	}
-	return obj
-}
-
-// displayName names an API type as the documentation does.
-func displayName(apiType string) string {
-	if t, ok := integrationtype.ByAPIName(apiType); ok {
-		return t.DisplayName
-	}
-	return fmt.Sprintf("%q", apiType)
-}
-
-// planStoredValues plans the fields a StoreSwitch governs (Trino's api_key):
-// null while the switch keeps them out of state, unknown when it lets them
-// back in (the apply reads them from Immuta).
-func planStoredValues(ctx context.Context, t *integrationtype.Type, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	root := path.Root(t.Block)
-	for _, f := range t.StoreSwitches() {
-		var planned, before types.Bool
-		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, root.AtName(f.StoreSwitch), &planned)...)
-		switch {
-		case planned.IsUnknown():
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, root.AtName(f.Name), types.StringUnknown())...)
-		case !integrationtype.Stored(planned):
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, root.AtName(f.Name), types.StringNull())...)
-		case !req.State.Raw.IsNull():
-			if req.State.GetAttribute(ctx, root.AtName(f.StoreSwitch), &before).HasError() {
-				continue // the state holds another type
-			}
-			if !integrationtype.Stored(before) {
-				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, root.AtName(f.Name), types.StringUnknown())...)
-			}
-		}
-	}
 }

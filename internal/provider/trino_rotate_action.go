@@ -55,7 +55,7 @@ func (a *trinoRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 	if resp.Diagnostics.HasError() || id.IsNull() || id.IsUnknown() || a.client == nil {
 		return
 	}
-	readTrinoIntegration(ctx, a.client, id.ValueString(), &resp.Diagnostics)
+	findTrinoIntegration(ctx, a.client, id.ValueString(), &resp.Diagnostics)
 }
 
 func (a *trinoRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -67,7 +67,7 @@ func (a *trinoRotateAction) Invoke(ctx context.Context, req action.InvokeRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if readTrinoIntegration(ctx, a.client, id.ValueString(), &resp.Diagnostics) == nil {
+	if findTrinoIntegration(ctx, a.client, id.ValueString(), &resp.Diagnostics) == nil {
 		return
 	}
 	name := describe(integrationtype.Trino, "", id.ValueString())

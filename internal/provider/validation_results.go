@@ -4,12 +4,16 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
 
 // validationResultFields is the one description of a validation result,
@@ -29,8 +33,8 @@ var validationResultAttrTypes = func() map[string]attr.Type {
 	return out
 }()
 
-const validationResultsDescription = "Results of Immuta's last validation of the integration: every test, or when Immuta reports more than 100, " +
-	"the first 100 with the failed and warning ones first (the provider's TRACE log has them all)."
+var validationResultsDescription = fmt.Sprintf("Results of Immuta's last validation of the integration: every test, or when Immuta reports more than %[1]d, "+
+	"the first %[1]d with the failed and warning ones first (the provider's TRACE log has them all).", maxStoredTests)
 
 // validationResultsResourceAttribute is the resource's validation_results:
 // kept from state in update plans, which an update's results would only
@@ -60,4 +64,49 @@ func validationResultsDataSourceAttribute() dsschema.ListNestedAttribute {
 		Computed:            true,
 		NestedObject:        dsschema.NestedAttributeObject{Attributes: attrs},
 	}
+}
+
+var validationResultObjectType = types.ObjectType{AttrTypes: validationResultAttrTypes}
+
+// maxStoredTests bounds validation_results: every plan walks the whole
+// state, and Immuta may report tens of thousands of tests. The client logs
+// every test of larger results.
+const maxStoredTests = client.KeptTests
+
+// storedTests are the tests kept in state: all of them up to
+// maxStoredTests, else the failed and warning ones first.
+func storedTests(tests []client.ValidationTest) []client.ValidationTest {
+	if len(tests) <= maxStoredTests {
+		return tests
+	}
+	out := make([]client.ValidationTest, 0, maxStoredTests)
+	for _, wantProblem := range []bool{true, false} {
+		for _, t := range tests {
+			if len(out) == maxStoredTests {
+				return out
+			}
+			if isProblem := t.Status == client.TestFailed || t.Status == client.TestWarning; isProblem == wantProblem {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func validationResultsValue(res *client.ValidationResults) types.List {
+	if res == nil {
+		return types.ListValueMust(validationResultObjectType, []attr.Value{})
+	}
+	tests := storedTests(res.Tests)
+	items := make([]attr.Value, 0, len(tests))
+	for _, test := range tests {
+		message := types.StringNull()
+		if test.Message != "" {
+			message = types.StringValue(test.Message)
+		}
+		items = append(items, types.ObjectValueMust(validationResultAttrTypes, map[string]attr.Value{
+			"name": types.StringValue(test.Name), "status": types.StringValue(test.Status), "message": message,
+		}))
+	}
+	return types.ListValueMust(validationResultObjectType, items)
 }

@@ -6,13 +6,10 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -110,92 +107,6 @@ var writeOnlyPaths = func() map[string][]*tftypes.AttributePath {
 	return m
 }()
 
-// writeOnlyPlan is what the plan of one integration decides about its
-// write-only secrets.
-type writeOnlyPlan struct {
-	// block is the plan's type block with the versions the provider counts.
-	block types.Object
-	// changed: configured values that differ from the ones last applied.
-	changed []string
-	// forced: changed values whose version the configuration sets and did
-	// not increase; nothing in the block shows them, so the plan must.
-	forced []string
-	// unrecorded: configured values with no fingerprint (an imported or
-	// adopted integration, or one an earlier build applied).
-	unrecorded []string
-	// unknown: a write-only value is known only at apply.
-	unknown bool
-}
-
-// planWriteOnly decides, for a create (state null) or an in-place update,
-// which write-only secrets changed, and counts the versions the
-// configuration leaves to the provider: 1 on create, one more whenever the
-// value differs from the one last applied. A replacement plans like a
-// create (Terraform plans its create again, from no state, at apply).
-func planWriteOnly(t *integrationtype.Type, config, plan, state types.Object, creating bool, rec writeOnlyRecord) (writeOnlyPlan, error) {
-	out := writeOnlyPlan{block: plan}
-	for _, s := range t.WriteOnlySecrets() {
-		wo, configured := s.WriteOnly(config), false
-		if wo != nil && !wo.IsNull() {
-			configured = true
-		}
-		counted := s.Version(config) == nil || s.Version(config).IsNull()
-		var version types.Int64
-		switch {
-		case !configured:
-			version = types.Int64Null()
-		case creating:
-			version = types.Int64Value(1)
-		case wo.IsUnknown():
-			out.unknown = true
-			version = types.Int64Unknown()
-		default:
-			version = int64Of(s.Version(state))
-			changed, recorded := writeOnlyChanged(s, wo, state, rec)
-			switch {
-			case !recorded:
-				out.unrecorded = append(out.unrecorded, s.WriteOnlyPath)
-			case changed:
-				out.changed = append(out.changed, s.WriteOnlyPath)
-				if counted {
-					version = increment(version)
-				} else if cv := s.Version(config); cv.Equal(s.Version(state)) {
-					out.forced = append(out.forced, s.WriteOnlyPath)
-				}
-			}
-		}
-		if !counted {
-			continue // the configuration's own version, already in the plan
-		}
-		var err error
-		if out.block, err = s.WithVersion(out.block, version); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
-}
-
-// writeOnlyChanged compares a configured write-only value with the one
-// last applied: its fingerprint, else the stored secret the state holds
-// (a switch from the stored attribute to its write-only form). recorded is
-// false when there is nothing to compare with.
-func writeOnlyChanged(s integrationtype.WriteOnlySecret, wo attr.Value, state types.Object, rec writeOnlyRecord) (changed, recorded bool) {
-	value := stringOf(wo)
-	if slices.Contains(rec.Changed, s.WriteOnlyPath) {
-		return true, true // an update that failed did not apply it
-	}
-	if fp, ok := rec.Fingerprints[s.WriteOnlyPath]; ok {
-		same, err := fingerprint.Matches(fp, value)
-		if err == nil {
-			return !same, true
-		}
-	}
-	if stored := s.Stored(state); stored != nil && !stored.IsNull() && !stored.IsUnknown() {
-		return stringOf(stored) != value, true
-	}
-	return false, false
-}
-
 // fingerprintsOf fingerprints the configured write-only values, but for
 // those named in except.
 func fingerprintsOf(t *integrationtype.Type, config types.Object, except ...[]string) (map[string]string, error) {
@@ -239,50 +150,6 @@ func recordNotSent(ctx context.Context, t *integrationtype.Type, config types.Ob
 		fps = nil // the next update sends them, and its plan says so
 	}
 	out.Append(writeWriteOnlyRecord(ctx, p, writeOnlyRecord{Fingerprints: fps, Changed: planned.Changed})...)
-}
-
-// planWriteOnlyDiagnostics says what the plan cannot show in a value.
-func planWriteOnlyDiagnostics(t *integrationtype.Type, name string, wp writeOnlyPlan, updating bool, out *diag.Diagnostics) {
-	for _, p := range wp.forced {
-		version := strings.TrimSuffix(p, "_wo") + "_wo_version"
-		out.AddAttributeWarning(attributePath(t.Block, p), "Write-only secret changed",
-			fmt.Sprintf("%s.%s differs from the value last applied to %s, so this plan updates the integration to send it. %s.%s is set in "+
-				"the configuration and did not change: increase it in the same change to record the rotation, or remove it to let the "+
-				"provider count it.", t.Block, p, name, t.Block, version))
-	}
-	if updating && len(wp.unrecorded) > 0 {
-		attrs := make([]string, len(wp.unrecorded))
-		for i, p := range wp.unrecorded {
-			attrs[i] = t.Block + "." + p
-		}
-		out.AddWarning("Configured write-only secrets will be sent",
-			fmt.Sprintf("This plan updates %s in place, and Immuta's update replaces the whole configuration, so it sends the configured %s. "+
-				"Terraform has no record of the value last applied (the integration was imported, adopted with terraform query, or last "+
-				"applied by an earlier build of this provider), so it cannot tell whether that is the credential Immuta holds now. "+
-				"From this apply on, a change of the value shows in the plan.", name, strings.Join(attrs, ", ")))
-	}
-}
-
-func attributePath(block, dotted string) path.Path {
-	p := path.Root(block)
-	for _, part := range strings.Split(dotted, ".") {
-		p = p.AtName(part)
-	}
-	return p
-}
-
-func int64Of(v attr.Value) types.Int64 {
-	if i, ok := v.(basetypes.Int64Value); ok {
-		return i
-	}
-	return types.Int64Null()
-}
-
-func increment(v types.Int64) types.Int64 {
-	if v.IsNull() || v.IsUnknown() {
-		return types.Int64Value(1)
-	}
-	return types.Int64Value(v.ValueInt64() + 1)
 }
 
 func stringOf(v attr.Value) string {

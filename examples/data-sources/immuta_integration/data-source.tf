@@ -6,9 +6,8 @@ terraform {
   }
 }
 
-# Look an integration up by its type and what identifies it on its platform:
-# host (Snowflake, Redshift, Azure Synapse), workspace_url (Databricks),
-# aws_location_path (S3) or dataset/location (BigQuery).
+# Look an integration up by its type and what identifies it on its platform
+# (the host argument below says which field that is for each type).
 data "immuta_integration" "analytics" {
   type = "snowflake"
   host = "acme-analytics.snowflakecomputing.com"

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
 
 // Immuta's update replaces an integration's whole configuration
@@ -81,7 +83,7 @@ func isObject(raw json.RawMessage) bool {
 // at any depth; a value that was nothing else is not kept. A value holding
 // none is returned as Immuta wrote it.
 func withoutRedacted(raw json.RawMessage) (any, bool) {
-	if !bytes.Contains(raw, []byte(redacted)) {
+	if !bytes.Contains(raw, []byte(client.RedactedValue)) {
 		return raw, true
 	}
 	var v any
@@ -96,7 +98,7 @@ func withoutRedacted(raw json.RawMessage) (any, bool) {
 func pruneRedacted(v any) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return x, x != redacted
+		return x, x != client.RedactedValue
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {

@@ -15,9 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-// redacted is how the API answers a secret.
-const redacted = "[REDACTED]"
-
 // APIConfig builds the API "config" object from a type block. plan holds the
 // values to send; config is the block as written in the configuration,
 // the only place write-only values can be read. Null and unknown values are
@@ -26,9 +23,9 @@ func (t *Type) APIConfig(plan, config types.Object) map[string]any {
 	return apiObject(t.Fields, attributes(plan), attributes(config))
 }
 
-// APIConfigSubset is APIConfig restricted to the named top-level fields, for
+// apiConfigSubset is APIConfig restricted to the named top-level fields, for
 // DELETE's privileged credentials.
-func (t *Type) APIConfigSubset(state types.Object, names []string) map[string]any {
+func (t *Type) apiConfigSubset(state types.Object, names []string) map[string]any {
 	all := apiObject(t.Fields, attributes(state), nil)
 	out := map[string]any{}
 	for _, name := range names {
@@ -314,9 +311,6 @@ func defaultNull(f Field) attr.Value {
 		return stringNull(f)
 	}
 }
-
-// IsRedacted reports whether an API value is the redaction placeholder.
-func IsRedacted(v any) bool { s, ok := v.(string); return ok && s == redacted }
 
 func toAnySlice(l []string) []any {
 	out := make([]any, len(l))

@@ -6,11 +6,9 @@ package integrationtype
 import (
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
@@ -55,12 +53,6 @@ func filterFields(fields []Field, keep func(Field) bool) []Field {
 	return out
 }
 
-// DataSourceAttributes returns the attributes of the type's block in the
-// immuta_integration data source: all computed, no secrets.
-func (t *Type) DataSourceAttributes() map[string]schema.Attribute {
-	return dataSourceAttributes(outputFields(t.Fields))
-}
-
 // DataSourceAttrTypes returns the object type of the type's block in the
 // immuta_integration data source.
 func (t *Type) DataSourceAttrTypes() map[string]attr.Type {
@@ -74,7 +66,7 @@ func (t *Type) DataSourceBlock() schema.SingleNestedAttribute {
 		MarkdownDescription: fmt.Sprintf("%s integration settings, set when the integration is of this type (null otherwise). %s "+
 			"Secrets are never shown: Immuta does not return them.", t.DisplayName, t.Description),
 		Computed:   true,
-		Attributes: t.DataSourceAttributes(),
+		Attributes: dataSourceAttributes(outputFields(t.Fields)),
 	}
 }
 
@@ -91,11 +83,7 @@ func (t *Type) DataSourceBlockFromAPI(config map[string]any) (types.Object, erro
 }
 
 func dataSourceAttributes(fields []Field) map[string]schema.Attribute {
-	attrs := make(map[string]schema.Attribute, len(fields))
-	for _, f := range fields {
-		attrs[f.Name] = dataSourceAttribute(f)
-	}
-	return attrs
+	return attributesOf(fields, dataSourceAttribute)
 }
 
 func dataSourceAttribute(f Field) schema.Attribute {
@@ -112,40 +100,30 @@ func dataSourceAttribute(f Field) schema.Attribute {
 	case Object:
 		return schema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true, Attributes: dataSourceAttributes(f.Fields)}
 	}
-	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+	panic(unknownKind(f))
 }
 
-// DataSourceInputAttributes returns the attributes of the type's block as a
-// data-source input (immuta_integration_script): the resource's
-// configuration with its validators, secrets sensitive, no write-only
-// alternatives. Data sources have no schema defaults: DataSourceInputWithDefaults
-// fills them in.
-func (t *Type) DataSourceInputAttributes() map[string]schema.Attribute {
-	return inputAttributes(inputFields(t.Fields))
-}
-
-// DataSourceInputAttrTypes returns the object type of the type's input block.
-func (t *Type) DataSourceInputAttrTypes() map[string]attr.Type {
+// inputAttrTypes returns the object type of the type's input block.
+func (t *Type) inputAttrTypes() map[string]attr.Type {
 	return plainAttrTypes(inputFields(t.Fields))
 }
 
 // DataSourceInputBlock is the type's optional nested attribute as a
-// data-source input.
+// data-source input (immuta_integration_script): the resource's
+// configuration with its validators, secrets sensitive, no write-only
+// alternatives. Data sources have no schema defaults:
+// DataSourceInputWithDefaults fills them in.
 func (t *Type) DataSourceInputBlock() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: fmt.Sprintf("%s integration configuration, as in the `immuta_integration` resource (without the write-only "+
 			"alternatives). %s At most one integration type block may be set.", t.DisplayName, t.Description),
 		Optional:   true,
-		Attributes: t.DataSourceInputAttributes(),
+		Attributes: inputAttributes(inputFields(t.Fields)),
 	}
 }
 
 func inputAttributes(fields []Field) map[string]schema.Attribute {
-	attrs := make(map[string]schema.Attribute, len(fields))
-	for _, f := range fields {
-		attrs[f.Name] = inputAttribute(f)
-	}
-	return attrs
+	return attributesOf(fields, inputAttribute)
 }
 
 func inputAttribute(f Field) schema.Attribute {
@@ -153,13 +131,9 @@ func inputAttribute(f Field) schema.Attribute {
 	required, optional := f.Required, !f.Required
 	switch f.Kind {
 	case String:
-		limit := maxStringLength
-		if f.Secret {
-			limit = maxSecretLength
-		}
 		return schema.StringAttribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Sensitive: f.Secret || f.Sensitive,
-			Validators: append([]validator.String{stringvalidator.LengthBetween(1, limit)}, f.StringValidators...),
+			Validators: stringValidators(f),
 		}
 	case Int64:
 		return schema.Int64Attribute{MarkdownDescription: desc, Required: required, Optional: optional, Validators: f.Int64Validators}
@@ -175,14 +149,11 @@ func inputAttribute(f Field) schema.Attribute {
 			MarkdownDescription: desc, Required: required, Optional: optional, Attributes: inputAttributes(f.Fields),
 		}
 	}
-	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+	panic(unknownKind(f))
 }
 
 func inputDescription(f Field) string {
-	d := f.Description
-	if f.Default != nil {
-		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
-	}
+	d := f.Description + defaultSentence(f)
 	if f.Secret {
 		d += " Sensitive; as for every data-source argument, Terraform keeps it in state."
 	}

@@ -35,7 +35,7 @@ func walkFields(prefix string, fields []Field, fn func(string, Field)) {
 func TestDataSourceAttributes_noSecretsAllComputed(t *testing.T) {
 	for _, typ := range All {
 		attrs := map[string]schema.Attribute{}
-		walkDataSource("", typ.DataSourceAttributes(), func(p string, a schema.Attribute) { attrs[p] = a })
+		walkDataSource("", typ.DataSourceBlock().Attributes, func(p string, a schema.Attribute) { attrs[p] = a })
 		walkFields("", typ.Fields, func(p string, f Field) {
 			_, present := attrs[p]
 			switch {
@@ -56,11 +56,11 @@ func TestDataSourceAttributes_noSecretsAllComputed(t *testing.T) {
 			}
 		}
 	}
-	key, ok := Trino.DataSourceAttributes()["api_key"]
+	key, ok := Trino.DataSourceBlock().Attributes["api_key"]
 	if !ok || !key.IsSensitive() {
 		t.Errorf("trino.api_key must be in the data source and sensitive, got %#v", key)
 	}
-	if _, ok := Trino.DataSourceAttributes()["rotate_api_key"]; ok {
+	if _, ok := Trino.DataSourceBlock().Attributes["rotate_api_key"]; ok {
 		t.Error("trino.rotate_api_key is a resource-only trigger")
 	}
 }
@@ -137,7 +137,7 @@ func TestDataSourceBlockFromAPI(t *testing.T) {
 func TestDataSourceInputAttributes(t *testing.T) {
 	for _, typ := range All {
 		attrs := map[string]schema.Attribute{}
-		walkDataSource("", typ.DataSourceInputAttributes(), func(p string, a schema.Attribute) { attrs[p] = a })
+		walkDataSource("", typ.DataSourceInputBlock().Attributes, func(p string, a schema.Attribute) { attrs[p] = a })
 		walkFields("", typ.Fields, func(p string, f Field) {
 			a, present := attrs[p]
 			if f.Computed || f.Local {
@@ -163,17 +163,17 @@ func TestDataSourceInputAttributes(t *testing.T) {
 			}
 		}
 	}
-	host, ok := Snowflake.DataSourceInputAttributes()["host"].(schema.StringAttribute)
+	host, ok := Snowflake.DataSourceInputBlock().Attributes["host"].(schema.StringAttribute)
 	if !ok || len(host.Validators) != 2 {
 		t.Errorf("snowflake.host must keep the length and host-name validators, got %#v", host)
 	}
-	if got := Snowflake.DataSourceInputAttributes()["port"].(schema.Int64Attribute); len(got.Validators) != 1 {
+	if got := Snowflake.DataSourceInputBlock().Attributes["port"].(schema.Int64Attribute); len(got.Validators) != 1 {
 		t.Errorf("snowflake.port must keep its range validator, got %d validators", len(got.Validators))
 	}
 }
 
 func TestValidateDataSourceInput(t *testing.T) {
-	at := Redshift.DataSourceInputAttrTypes()
+	at := Redshift.inputAttrTypes()
 	values := map[string]attr.Value{}
 	for name, typ := range at {
 		v, _ := defaultNullOf(typ)
@@ -224,10 +224,10 @@ func TestDataSourceAttrTypesMatchSchema(t *testing.T) {
 		if got, want := typ.DataSourceBlock().GetType(), (types.ObjectType{AttrTypes: typ.DataSourceAttrTypes()}); !got.Equal(want) {
 			t.Errorf("%s output: schema type %s, values built as %s", typ.Block, got, want)
 		}
-		if got, want := typ.DataSourceInputBlock().GetType(), (types.ObjectType{AttrTypes: typ.DataSourceInputAttrTypes()}); !got.Equal(want) {
+		if got, want := typ.DataSourceInputBlock().GetType(), (types.ObjectType{AttrTypes: typ.inputAttrTypes()}); !got.Equal(want) {
 			t.Errorf("%s input: schema type %s, values built as %s", typ.Block, got, want)
 		}
-		null := types.ObjectNull(typ.DataSourceInputAttrTypes())
+		null := types.ObjectNull(typ.inputAttrTypes())
 		if _, err := typ.DataSourceInputWithDefaults(null); err != nil {
 			t.Errorf("%s: defaults of a null block: %v", typ.Block, err)
 		}
@@ -235,7 +235,7 @@ func TestDataSourceAttrTypesMatchSchema(t *testing.T) {
 }
 
 func TestDataSourceInputWithDefaults(t *testing.T) {
-	at := AzureSynapse.DataSourceInputAttrTypes()
+	at := AzureSynapse.inputAttrTypes()
 	values := map[string]attr.Value{}
 	for name, typ := range at {
 		values[name], _ = defaultNullOf(typ)

@@ -9,6 +9,8 @@
 package integrationtype
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -92,8 +94,8 @@ func (f Field) WriteOnlyName() string { return f.Name + "_wo" }
 // a changed write-only value.
 func (f Field) WriteOnlyVersionName() string { return f.Name + "_wo_version" }
 
-// Child returns the child field with the given Terraform name.
-func (f Field) Child(name string) (Field, bool) {
+// child returns the child field with the given Terraform name.
+func (f Field) child(name string) (Field, bool) {
 	return findField(f.Fields, name)
 }
 
@@ -190,3 +192,56 @@ type Type struct {
 
 // Field returns the top-level field with the given Terraform name.
 func (t *Type) Field(name string) (Field, bool) { return findField(t.Fields, name) }
+
+func fieldAt(fields []Field, path string) (Field, bool) {
+	var f Field
+	for _, name := range strings.Split(path, ".") {
+		var ok bool
+		if f, ok = findField(fields, name); !ok {
+			return Field{}, false
+		}
+		fields = f.Fields
+	}
+	return f, true
+}
+
+func getPath(obj map[string]any, jsonPath []string) (any, bool) {
+	var cur any = obj
+	for _, k := range jsonPath {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok || cur == nil {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func jsonPathOf(fields []Field, parts []string) ([]string, bool) {
+	out := make([]string, 0, len(parts))
+	for _, name := range parts {
+		f, ok := findField(fields, name)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, f.JSON)
+		fields = f.Fields
+	}
+	return out, true
+}
+
+// setPath sets a value at a JSON path in an API object, creating the
+// intermediate objects.
+func setPath(obj map[string]any, jsonPath []string, value any) {
+	for _, k := range jsonPath[:len(jsonPath)-1] {
+		next, ok := obj[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			obj[k] = next
+		}
+		obj = next
+	}
+	obj[jsonPath[len(jsonPath)-1]] = value
+}

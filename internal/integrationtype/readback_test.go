@@ -268,7 +268,7 @@ func TestNormalizedValuesCompareByMeaning(t *testing.T) {
 	ctx := context.Background()
 	host, _ := Snowflake.Field("host")
 	oauth, _ := Snowflake.Field("oauth_client_config")
-	authority, _ := oauth.Child("authority_url")
+	authority, _ := oauth.child("authority_url")
 	for _, tc := range []struct {
 		f      Field
 		a, b   string

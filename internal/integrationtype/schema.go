@@ -34,50 +34,45 @@ const (
 	maxSecretLength = 65536
 )
 
-// ResourceAttributes returns the attributes of the type's resource block.
-func (t *Type) ResourceAttributes() map[string]schema.Attribute {
-	return resourceAttributes(t.Fields)
-}
-
 // AttrTypes returns the object type of the type's block.
 func (t *Type) AttrTypes() map[string]attr.Type { return attrTypes(t.Fields) }
 
 func resourceAttributes(fields []Field) map[string]schema.Attribute {
-	attrs := make(map[string]schema.Attribute, len(fields))
+	attrs := attributesOf(fields, resourceAttribute)
 	for _, f := range fields {
-		attrs[f.Name] = resourceAttribute(f)
-		if f.Secret {
-			attrs[f.WriteOnlyName()] = schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				WriteOnly: true,
-				MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 or OpenTofu 1.11 and later): never stored in state. %s",
-					f.Name, WriteOnlyRule(f)),
-				// The conflict with the stored attribute is reported once, on that attribute.
-				Validators: append([]validator.String{stringvalidator.LengthBetween(1, maxSecretLength)}, f.StringValidators...),
-			}
-			attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: fmt.Sprintf("Version of `%[1]s`. Optional: left out, the provider counts it, starting at `1` and "+
-					"increasing it in the plan whenever the configured `%[1]s` differs from the value last applied. Set it to count "+
-					"rotations yourself; increasing it sends `%[1]s` again even when the value is the same, which is how to bring "+
-					"Immuta back in line with the configuration after the credential was changed outside Terraform.", f.WriteOnlyName()),
-				Validators: []validator.Int64{
-					int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())),
-				},
-			}
+		if !f.Secret {
+			continue
+		}
+		attrs[f.WriteOnlyName()] = schema.StringAttribute{
+			Optional:  true,
+			Sensitive: true,
+			WriteOnly: true,
+			MarkdownDescription: fmt.Sprintf("Write-only alternative to `%s` (Terraform 1.11 or OpenTofu 1.11 and later): never stored in state. %s",
+				f.Name, writeOnlyRule(f)),
+			// The conflict with the stored attribute is reported once, on that attribute.
+			Validators: stringValidators(f),
+		}
+		attrs[f.WriteOnlyVersionName()] = schema.Int64Attribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("Version of `%[1]s`. Optional: left out, the provider counts it, starting at `1` and "+
+				"increasing it in the plan whenever the configured `%[1]s` differs from the value last applied. Set it to count "+
+				"rotations yourself; increasing it sends `%[1]s` again even when the value is the same, which is how to bring "+
+				"Immuta back in line with the configuration after the credential was changed outside Terraform.", f.WriteOnlyName()),
+			Validators: []validator.Int64{
+				int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())),
+			},
 		}
 	}
 	return attrs
 }
 
-// WriteOnlyRule is the one rule for sending a write-only secret, stated
+// writeOnlyRule is the one rule for sending a write-only secret, stated
 // where the attribute is documented and followed by the plan: Terraform
 // never stores the value, so the provider keeps a salted, slow fingerprint
 // of the value last applied (in the resource's private state) to tell
 // whether the configured one differs.
-func WriteOnlyRule(f Field) string {
+func writeOnlyRule(f Field) string {
 	return fmt.Sprintf("The configuration is the truth: the value is sent when the integration is created, with every in-place "+
 		"update (Immuta's update replaces the whole configuration), and when it differs from the value last applied, "+
 		"which the plan shows as an update of `%[2]s`. Terraform keeps only a salted argon2id fingerprint of the value last "+
@@ -89,20 +84,16 @@ func WriteOnlyRule(f Field) string {
 func resourceAttribute(f Field) schema.Attribute {
 	desc := description(f)
 	required, optional, computed := f.Required, !f.Required && !f.Computed, f.Computed || f.Default != nil || f.HasDefault || f.ServerComputed
-	keepState := f.Computed || f.ServerComputed
 
 	switch f.Kind {
 	case String:
 		a := schema.StringAttribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
 			Sensitive: f.Secret || f.Sensitive, CustomType: customStringType(f),
+			PlanModifiers: planModifiers(f, stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()),
 		}
 		if !f.Computed {
-			limit := maxStringLength
-			if f.Secret {
-				limit = maxSecretLength
-			}
-			a.Validators = append([]validator.String{stringvalidator.LengthBetween(1, limit)}, f.StringValidators...)
+			a.Validators = stringValidators(f)
 		}
 		if f.Secret {
 			a.Validators = append(a.Validators, stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(f.WriteOnlyName())))
@@ -110,81 +101,68 @@ func resourceAttribute(f Field) schema.Attribute {
 		if s, ok := f.Default.(string); ok {
 			a.Default = stringdefault.StaticString(s)
 		}
-		if f.NonEditable {
-			a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
-		}
-		if keepState {
-			a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.UseStateForUnknown())
-		}
 		return a
 	case Int64:
 		a := schema.Int64Attribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
-			Validators: f.Int64Validators,
+			Validators:    f.Int64Validators,
+			PlanModifiers: planModifiers(f, int64planmodifier.RequiresReplace(), int64planmodifier.UseStateForUnknown()),
 		}
 		if n, ok := f.Default.(int64); ok {
 			a.Default = int64default.StaticInt64(n)
 		}
-		if f.NonEditable {
-			a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.RequiresReplace())
-		}
-		if keepState {
-			a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.UseStateForUnknown())
-		}
 		return a
 	case Bool:
-		a := schema.BoolAttribute{MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed}
+		a := schema.BoolAttribute{
+			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
+			PlanModifiers: planModifiers(f, boolplanmodifier.RequiresReplace(), boolplanmodifier.UseStateForUnknown()),
+		}
 		if b, ok := f.Default.(bool); ok {
 			a.Default = booldefault.StaticBool(b)
-		}
-		if f.NonEditable {
-			a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.RequiresReplace())
-		}
-		if keepState {
-			a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.UseStateForUnknown())
 		}
 		return a
 	case StringList:
 		a := schema.ListAttribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
 			ElementType: types.StringType, Validators: f.ListValidators,
+			PlanModifiers: planModifiers(f, listplanmodifier.RequiresReplace(), listplanmodifier.UseStateForUnknown()),
 		}
 		if f.Default != nil {
 			list, _ := defaultValue(f).(types.List)
 			a.Default = listdefault.StaticValue(list)
 		}
-		if f.NonEditable {
-			a.PlanModifiers = append(a.PlanModifiers, listplanmodifier.RequiresReplace())
-		}
-		if keepState {
-			a.PlanModifiers = append(a.PlanModifiers, listplanmodifier.UseStateForUnknown())
-		}
 		return a
 	case Object:
 		a := schema.SingleNestedAttribute{
 			MarkdownDescription: desc, Required: required, Optional: optional, Computed: computed,
-			Attributes: resourceAttributes(f.Fields),
+			Attributes:    resourceAttributes(f.Fields),
+			PlanModifiers: planModifiers(f, objectplanmodifier.RequiresReplace(), objectplanmodifier.UseStateForUnknown()),
 		}
 		if f.HasDefault {
 			obj, _ := defaultValue(f).(types.Object)
 			a.Default = objectdefault.StaticValue(obj)
 		}
-		if f.NonEditable {
-			a.PlanModifiers = append(a.PlanModifiers, objectplanmodifier.RequiresReplace())
-		}
-		if keepState {
-			a.PlanModifiers = append(a.PlanModifiers, objectplanmodifier.UseStateForUnknown())
-		}
 		return a
 	}
-	panic(fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind))
+	panic(unknownKind(f))
+}
+
+// planModifiers are a resource attribute's, of its kind: replacement when
+// Immuta cannot edit the field, the state's value while the plan does not
+// know it when Immuta fills the field in.
+func planModifiers[M any](f Field, requiresReplace, useStateForUnknown M) []M {
+	var out []M
+	if f.NonEditable {
+		out = append(out, requiresReplace)
+	}
+	if f.Computed || f.ServerComputed {
+		out = append(out, useStateForUnknown)
+	}
+	return out
 }
 
 func description(f Field) string {
-	d := f.Description
-	if f.Default != nil {
-		d += fmt.Sprintf(" Defaults to `%v`.", formatDefault(f.Default))
-	}
+	d := f.Description + defaultSentence(f)
 	if f.ServerComputed {
 		d += " Immuta fills it in when left out: a new integration is created without it, and the value Immuta reports is kept (and sent back with later updates)."
 	}
@@ -200,11 +178,42 @@ func description(f Field) string {
 	return d
 }
 
-func formatDefault(v any) any {
-	if l, ok := v.([]string); ok && len(l) == 0 {
-		return "[]"
+// The attributes of the resource's and the data sources' blocks are built
+// from the same fields; these are the parts they share.
+
+// attributesOf builds one attribute per field, by the field's name.
+func attributesOf[A any](fields []Field, attribute func(Field) A) map[string]A {
+	attrs := make(map[string]A, len(fields))
+	for _, f := range fields {
+		attrs[f.Name] = attribute(f)
 	}
-	return v
+	return attrs
+}
+
+// stringValidators are a configured string's: a length within reason (a
+// secret, a key or key file, may be long), and the field's own.
+func stringValidators(f Field) []validator.String {
+	limit := maxStringLength
+	if f.Secret {
+		limit = maxSecretLength
+	}
+	return append([]validator.String{stringvalidator.LengthBetween(1, limit)}, f.StringValidators...)
+}
+
+// defaultSentence documents a field's default, if it has one.
+func defaultSentence(f Field) string {
+	if f.Default == nil {
+		return ""
+	}
+	v := f.Default
+	if l, ok := v.([]string); ok && len(l) == 0 {
+		v = "[]"
+	}
+	return fmt.Sprintf(" Defaults to `%v`.", v)
+}
+
+func unknownKind(f Field) string {
+	return fmt.Sprintf("integrationtype: field %q has unknown kind %d", f.Name, f.Kind)
 }
 
 func attrTypes(fields []Field) map[string]attr.Type {
@@ -299,7 +308,7 @@ func (t *Type) ResourceBlock() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: fmt.Sprintf("%s integration. %s Exactly one integration type block must be set.", t.DisplayName, t.Description),
 		Optional:            true,
-		Attributes:          t.ResourceAttributes(),
+		Attributes:          resourceAttributes(t.Fields),
 		PlanModifiers:       blockPlanModifiers(),
 	}
 }

@@ -42,7 +42,7 @@ func TestServiceAccountKeyValidator(t *testing.T) {
 
 // The write-only alternative of a secret is checked like the secret.
 func TestWriteOnlySecretHasTheSecretsValidators(t *testing.T) {
-	attrs := BigQuery.ResourceAttributes()
+	attrs := BigQuery.ResourceBlock().Attributes
 	main, wo := attrs["credential"], attrs["credential_wo"]
 	count := func(a any) int {
 		v, ok := a.(interface{ StringValidators() []validator.String })

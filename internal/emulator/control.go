@@ -234,7 +234,7 @@ func (e *Emulator) controlSettings(method string, body []byte) response {
 				e.SetTransitionDelay(d)
 			}
 			if s.AnswerStyle != nil {
-				return e.SetAnswerStyle(style)
+				return e.setAnswerStyle(style)
 			}
 			return nil
 		})

@@ -35,7 +35,7 @@
 //     with a field the rest of its action would ignore is refused (400); AddFault does not check.
 //   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
 //
-// Two answer styles (Options.AnswerStyle, SetAnswerStyle, "answerStyle" in /_emulator/settings):
+// Two answer styles (Options.AnswerStyle, setAnswerStyle, "answerStyle" in /_emulator/settings):
 // AnswerEcho, the default, answers the whole stored config with defaults filled in and secrets as
 // "[REDACTED]", and removes a deleted integration; AnswerLiteral follows IMMUTA_API.md, Sparse answers,
 // to the letter (see its doc). Where that section leaves room, the literal style decides:

@@ -113,9 +113,9 @@ func (e *Emulator) SetTransitionDelay(d time.Duration) {
 	e.delay = d
 }
 
-// SetAnswerStyle sets how answers render integrations from now on; the zero value means AnswerEcho.
+// setAnswerStyle sets how answers render integrations from now on; the zero value means AnswerEcho.
 // Switching to AnswerEcho removes the integrations kept with status "deleted" (echo has none).
-func (e *Emulator) SetAnswerStyle(s AnswerStyle) error {
+func (e *Emulator) setAnswerStyle(s AnswerStyle) error {
 	style, err := s.resolve()
 	if err != nil {
 		return err

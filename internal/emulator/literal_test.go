@@ -431,7 +431,7 @@ func TestAnswerStyleSettings(t *testing.T) {
 	if c.status(id) != "deleted" {
 		t.Fatal("literal did not keep the deleted record")
 	}
-	if err := e.SetAnswerStyle(AnswerEcho); err != nil {
+	if err := e.setAnswerStyle(AnswerEcho); err != nil {
 		t.Fatal(err)
 	}
 	expectError(t, c.do("GET", "/integrations/"+id, nil), 404, "No Integration found with ID "+id+".")
@@ -442,17 +442,17 @@ func TestAnswerStyleSettings(t *testing.T) {
 	id2 := c.create(snowflake("b.snowflakecomputing.com", false))
 	expectStatus(t, c.do("DELETE", "/integrations/"+id2, nil), 200)
 	c.waitStatus(id2, "404")
-	if err := e.SetAnswerStyle(AnswerLiteral); err != nil {
+	if err := e.setAnswerStyle(AnswerLiteral); err != nil {
 		t.Fatal(err)
 	}
 	expectError(t, c.do("GET", "/integrations/"+id2, nil), 404, "No Integration found with ID "+id2+".")
 
 	// Go: the zero value is echo; an unknown style is an error and changes nothing.
-	if err := e.SetAnswerStyle("loud"); err == nil || e.AnswerStyle() != AnswerLiteral {
-		t.Fatalf("SetAnswerStyle(loud): %v, style %q", err, e.AnswerStyle())
+	if err := e.setAnswerStyle("loud"); err == nil || e.AnswerStyle() != AnswerLiteral {
+		t.Fatalf("setAnswerStyle(loud): %v, style %q", err, e.AnswerStyle())
 	}
-	if err := e.SetAnswerStyle(""); err != nil || e.AnswerStyle() != AnswerEcho {
-		t.Fatalf("SetAnswerStyle(\"\"): %v, style %q", err, e.AnswerStyle())
+	if err := e.setAnswerStyle(""); err != nil || e.AnswerStyle() != AnswerEcho {
+		t.Fatalf("setAnswerStyle(\"\"): %v, style %q", err, e.AnswerStyle())
 	}
 	if s, err := ParseAnswerStyle("literal"); s != AnswerLiteral || err != nil {
 		t.Fatalf("ParseAnswerStyle: %q %v", s, err)
@@ -471,7 +471,7 @@ func TestAnswerStyleSettings(t *testing.T) {
 	if got := lc.do("GET", "/_emulator/settings", nil).str("answerStyle"); got != "literal" {
 		t.Fatalf("started literal, settings say %q", got)
 	}
-	_ = lit.Emulator.SetAnswerStyle(AnswerEcho)
+	_ = lit.Emulator.setAnswerStyle(AnswerEcho)
 	lit.Emulator.Reset()
 	if lit.Emulator.AnswerStyle() != AnswerLiteral {
 		t.Fatalf("Reset restored %q", lit.Emulator.AnswerStyle())

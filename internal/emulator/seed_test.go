@@ -49,7 +49,7 @@ func TestAnswerSeedIsATwin(t *testing.T) {
 			if style == AnswerEcho && !strings.Contains(answer, `"[REDACTED]"`) {
 				t.Fatalf("the echo answer redacts nothing: %s", answer)
 			}
-			if err := tenant.Emulator.SetAnswerStyle(AnswerLiteral); err != nil {
+			if err := tenant.Emulator.setAnswerStyle(AnswerLiteral); err != nil {
 				t.Fatal(err)
 			}
 			want := tc.do("GET", "/integrations", nil).body

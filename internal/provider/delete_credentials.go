@@ -114,9 +114,9 @@ func (d deleteCredentials) forHost(t *integrationtype.Type, host string) map[str
 	return nil
 }
 
-// DeleteCredentialEnv names the environment variable that supplies a
+// deleteCredentialEnv names the environment variable that supplies a
 // privileged credential at delete time, for every integration of the run.
-func DeleteCredentialEnv(attributePath string) string {
+func deleteCredentialEnv(attributePath string) string {
 	return "IMMUTA_DELETE_" + strings.ToUpper(strings.ReplaceAll(attributePath, ".", "_"))
 }
 
@@ -144,7 +144,7 @@ func deleteRequest(t *integrationtype.Type, name string, autoBootstrap bool, blo
 		if v, ok := forHost[p]; ok {
 			return v, true
 		}
-		v := os.Getenv(DeleteCredentialEnv(p))
+		v := os.Getenv(deleteCredentialEnv(p))
 		return v, v != ""
 	})
 	if len(missing) == 0 {
@@ -190,7 +190,7 @@ func (m *missingDeleteCredentials) howToSupply() string {
 	var lines, envs []string
 	for _, p := range m.paths {
 		lines = append(lines, fmt.Sprintf("        %q = ...", p))
-		envs = append(envs, DeleteCredentialEnv(p))
+		envs = append(envs, deleteCredentialEnv(p))
 	}
 	s := fmt.Sprintf("Supply %s for host %q in the provider's delete_credentials, from an ephemeral source so that it is never stored:\n\n"+
 		"  provider \"immuta\" {\n    delete_credentials = {\n      %q = {\n%s\n      }\n    }\n  }\n\n"+

@@ -29,8 +29,8 @@ var (
 	_ datasource.DataSourceWithValidateConfig   = (*integrationDataSource)(nil)
 )
 
-// NewIntegrationDataSource returns the immuta_integration data source.
-func NewIntegrationDataSource() datasource.DataSource { return &integrationDataSource{} }
+// newIntegrationDataSource returns the immuta_integration data source.
+func newIntegrationDataSource() datasource.DataSource { return &integrationDataSource{} }
 
 type integrationDataSource struct{ configuredDataSource }
 

@@ -29,10 +29,10 @@ var (
 	_ list.ListResourceWithConfigure = (*integrationList)(nil)
 )
 
-// NewIntegrationListResource returns the immuta_integration list resource,
+// newIntegrationListResource returns the immuta_integration list resource,
 // which terraform query (Terraform 1.14 and later) uses to find the
 // integrations to adopt.
-func NewIntegrationListResource() list.ListResource { return &integrationList{} }
+func newIntegrationListResource() list.ListResource { return &integrationList{} }
 
 type integrationList struct{ configuredResource }
 

@@ -30,8 +30,8 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*integrationResource)(nil)
 )
 
-// NewIntegrationResource returns the immuta_integration resource.
-func NewIntegrationResource() resource.Resource { return &integrationResource{} }
+// newIntegrationResource returns the immuta_integration resource.
+func newIntegrationResource() resource.Resource { return &integrationResource{} }
 
 type integrationResource struct{ configuredResource }
 

@@ -46,8 +46,8 @@ var (
 	_ datasource.DataSourceWithValidateConfig   = (*integrationScriptDataSource)(nil)
 )
 
-// NewIntegrationScriptDataSource returns the immuta_integration_script data source.
-func NewIntegrationScriptDataSource() datasource.DataSource { return &integrationScriptDataSource{} }
+// newIntegrationScriptDataSource returns the immuta_integration_script data source.
+func newIntegrationScriptDataSource() datasource.DataSource { return &integrationScriptDataSource{} }
 
 type integrationScriptDataSource struct{ configuredDataSource }
 

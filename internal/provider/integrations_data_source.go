@@ -24,8 +24,8 @@ var (
 	_ datasource.DataSourceWithConfigure = (*integrationsDataSource)(nil)
 )
 
-// NewIntegrationsDataSource returns the immuta_integrations data source.
-func NewIntegrationsDataSource() datasource.DataSource { return &integrationsDataSource{} }
+// newIntegrationsDataSource returns the immuta_integrations data source.
+func newIntegrationsDataSource() datasource.DataSource { return &integrationsDataSource{} }
 
 type integrationsDataSource struct{ configuredDataSource }
 

@@ -335,11 +335,11 @@ func readPEM(v string) ([]byte, error) {
 }
 
 func (p *immutaProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewIntegrationResource}
+	return []func() resource.Resource{newIntegrationResource}
 }
 
 func (p *immutaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewIntegrationDataSource, NewIntegrationsDataSource, NewIntegrationScriptDataSource}
+	return []func() datasource.DataSource{newIntegrationDataSource, newIntegrationsDataSource, newIntegrationScriptDataSource}
 }
 
 // durationValidator checks a Go duration string at plan time.

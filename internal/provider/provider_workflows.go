@@ -22,13 +22,13 @@ var (
 )
 
 func (p *immutaProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewTrinoAPIKeyEphemeralResource}
+	return []func() ephemeral.EphemeralResource{newTrinoAPIKeyEphemeralResource}
 }
 
 func (p *immutaProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewIntegrationListResource}
+	return []func() list.ListResource{newIntegrationListResource}
 }
 
 func (p *immutaProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{NewTrinoRotateAction}
+	return []func() action.Action{newTrinoRotateAction}
 }

@@ -20,10 +20,10 @@ var (
 	_ ephemeral.EphemeralResourceWithConfigure = (*trinoAPIKeyEphemeral)(nil)
 )
 
-// NewTrinoAPIKeyEphemeralResource returns the immuta_trino_api_key
+// newTrinoAPIKeyEphemeralResource returns the immuta_trino_api_key
 // ephemeral resource: the key of a Starburst (Trino) integration, read at
 // run time and never stored in state or plan files.
-func NewTrinoAPIKeyEphemeralResource() ephemeral.EphemeralResource { return &trinoAPIKeyEphemeral{} }
+func newTrinoAPIKeyEphemeralResource() ephemeral.EphemeralResource { return &trinoAPIKeyEphemeral{} }
 
 type trinoAPIKeyEphemeral struct{ configuredEphemeral }
 

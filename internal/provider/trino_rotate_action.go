@@ -20,10 +20,10 @@ var (
 	_ action.ActionWithModifyPlan = (*trinoRotateAction)(nil)
 )
 
-// NewTrinoRotateAction returns the immuta_trino_rotate_api_key action: a
+// newTrinoRotateAction returns the immuta_trino_rotate_api_key action: a
 // one-off rotation, run with terraform apply -invoke, instead of a counter
 // kept in the resource (rotate_api_key, which older Terraform versions use).
-func NewTrinoRotateAction() action.Action { return &trinoRotateAction{} }
+func newTrinoRotateAction() action.Action { return &trinoRotateAction{} }
 
 type trinoRotateAction struct{ configuredAction }
 

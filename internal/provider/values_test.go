@@ -23,7 +23,7 @@ import (
 func integrationSchemaState(t *testing.T) tfsdk.State {
 	t.Helper()
 	var resp resource.SchemaResponse
-	NewIntegrationResource().Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	newIntegrationResource().Schema(context.Background(), resource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("schema: %v", resp.Diagnostics)
 	}

@@ -8,7 +8,7 @@
 // Each per-resource request runs under a context that forgets its parent
 // once the request is answered, so what the framework keeps (below) is a
 // few hundred bytes per request instead of the request's whole context.
-// Protocol6 refuses to serve a framework server it cannot wrap: it panics,
+// protocol6 refuses to serve a framework server it cannot wrap: it panics,
 // so that every test fails, rather than bring the retention back unseen.
 // TestFrameworkRetainsRequestContexts fails the day the framework stops
 // retaining; this package can then go back to providerserver.NewProtocol6
@@ -76,17 +76,17 @@ func Serve(address string, p func() provider.Provider, debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
-		quietUnlessTerraformShowsLogs(os.Getenv, os.Setenv, LogName(address))
+		quietUnlessTerraformShowsLogs(os.Getenv, os.Setenv, logName(address))
 	}
 	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
-		return Protocol6(p())
+		return protocol6(p())
 	}, opts...)
 }
 
-// LogName is the provider's part of its log level variable,
-// TF_LOG_PROVIDER_<LogName>: the type in its source address, in capitals,
+// logName is the provider's part of its log level variable,
+// TF_LOG_PROVIDER_<logName>: the type in its source address, in capitals,
 // with dashes as underscores (as terraform-plugin-go names it).
-func LogName(address string) string {
+func logName(address string) string {
 	typ := address[strings.LastIndex(address, "/")+1:]
 	return strings.ToUpper(strings.ReplaceAll(typ, "-", "_"))
 }
@@ -117,10 +117,10 @@ func quietUnlessTerraformShowsLogs(getenv func(string) string, setenv func(strin
 	}
 }
 
-// Protocol6 is providerserver.NewProtocol6(p)() with the per-resource
+// protocol6 is providerserver.NewProtocol6(p)() with the per-resource
 // requests run under releasable contexts. It panics if the framework's
 // server cannot be wrapped (see wrap).
-func Protocol6(p provider.Provider) tfprotov6.ProviderServer {
+func protocol6(p provider.Provider) tfprotov6.ProviderServer {
 	srv, err := wrap(providerserver.NewProtocol6(p)())
 	if err != nil {
 		panic(err)
@@ -128,7 +128,7 @@ func Protocol6(p provider.Provider) tfprotov6.ProviderServer {
 	return srv
 }
 
-// Protocol6WithError is Protocol6 in the shape terraform-plugin-testing's
+// Protocol6WithError is protocol6 in the shape terraform-plugin-testing's
 // ProtoV6ProviderFactories want; it returns wrap's error instead of
 // panicking.
 func Protocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer, error) {

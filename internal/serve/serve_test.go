@@ -95,7 +95,7 @@ func requestsRetain(t *testing.T, srv tfprotov6.ProviderServer, call func(contex
 
 func TestFrameworkRetainsRequestContexts(t *testing.T) {
 	// The reason for this package: when this fails, the framework no longer
-	// keeps request contexts and Protocol6 can go back to providerserver's.
+	// keeps request contexts and protocol6 can go back to providerserver's.
 	for name, call := range requests {
 		if alive := requestsRetain(t, providerserver.NewProtocol6(emptyProvider{})(), call); alive == 0 {
 			t.Errorf("%s: terraform-plugin-framework no longer retains request contexts; package serve is not needed any more", name)
@@ -105,7 +105,7 @@ func TestFrameworkRetainsRequestContexts(t *testing.T) {
 
 func TestProtocol6ReleasesRequestContexts(t *testing.T) {
 	for name, call := range requests {
-		if alive := requestsRetain(t, Protocol6(emptyProvider{}), call); alive != 0 {
+		if alive := requestsRetain(t, protocol6(emptyProvider{}), call); alive != 0 {
 			t.Errorf("%s: %d of 20 request contexts are still alive after their requests were answered", name, alive)
 		}
 	}
@@ -116,7 +116,7 @@ func TestProtocol6WrapsTheFrameworkServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, srv := range map[string]tfprotov6.ProviderServer{"Protocol6": Protocol6(emptyProvider{}), "Protocol6WithError": viaTesting} {
+	for name, srv := range map[string]tfprotov6.ProviderServer{"protocol6": protocol6(emptyProvider{}), "Protocol6WithError": viaTesting} {
 		if _, ok := srv.(server); !ok {
 			t.Fatalf("%s served the framework's server unwrapped (%T)", name, srv)
 		}
@@ -138,7 +138,7 @@ func TestProtocol6WrapsTheFrameworkServer(t *testing.T) {
 // frameworkServer does not name yet): tf6server would not find it.
 func TestTheWrapperOffersEveryCall(t *testing.T) {
 	inner := reflect.TypeOf(providerserver.NewProtocol6(emptyProvider{})())
-	outer := reflect.TypeOf(Protocol6(emptyProvider{}))
+	outer := reflect.TypeOf(protocol6(emptyProvider{}))
 	for i := range inner.NumMethod() {
 		if name := inner.Method(i).Name; !isMethodOf(outer, name) {
 			t.Errorf("the framework's server has %s, the wrapper does not: add its interface to frameworkServer", name)
@@ -257,8 +257,8 @@ func TestLogName(t *testing.T) {
 		"registry.terraform.io/immuta/immuta":       "IMMUTA",
 		"registry.terraform.io/immuta/immuta-floor": "IMMUTA_FLOOR",
 	} {
-		if got := LogName(address); got != want {
-			t.Errorf("LogName(%q) = %q, want %q", address, got, want)
+		if got := logName(address); got != want {
+			t.Errorf("logName(%q) = %q, want %q", address, got, want)
 		}
 	}
 }

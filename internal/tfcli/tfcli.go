@@ -21,8 +21,8 @@ import (
 
 // The registry hosts each CLI resolves a provider source without a host on.
 const (
-	TerraformRegistry = "registry.terraform.io"
-	OpenTofuRegistry  = "registry.opentofu.org"
+	terraformRegistry = "registry.terraform.io"
+	openTofuRegistry  = "registry.opentofu.org"
 )
 
 // CLI is one Terraform or OpenTofu binary.
@@ -38,9 +38,9 @@ func (c CLI) OpenTofu() bool { return c.Product == "OpenTofu" }
 // RegistryHost is the host the CLI installs "immuta/immuta" from.
 func (c CLI) RegistryHost() string {
 	if c.OpenTofu() {
-		return OpenTofuRegistry
+		return openTofuRegistry
 	}
-	return TerraformRegistry
+	return terraformRegistry
 }
 
 // ProviderAddress is the full address of the immuta provider for this CLI.
@@ -76,17 +76,17 @@ func Identify(ctx context.Context, path string) (CLI, error) {
 	if err := cmd.Run(); err != nil {
 		return CLI{}, fmt.Errorf("%s version: %w\n%s%s", path, err, stdout.String(), stderr.String())
 	}
-	product, version, err := ParseVersion(stdout.String())
+	product, version, err := parseVersion(stdout.String())
 	if err != nil {
 		return CLI{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return CLI{Path: path, Product: product, Version: version}, nil
 }
 
-// ParseVersion reads the product and version from the output of `version`:
+// parseVersion reads the product and version from the output of `version`:
 // the first line that names them. (A CLI may print warnings first, such as
 // OpenTofu's about a CLI configuration file it cannot open.)
-func ParseVersion(out string) (product, version string, err error) {
+func parseVersion(out string) (product, version string, err error) {
 	for _, line := range strings.Split(out, "\n") {
 		line = strings.TrimSpace(line)
 		if m := versionLine.FindStringSubmatch(line); m != nil {

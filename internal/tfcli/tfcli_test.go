@@ -22,14 +22,14 @@ func TestParseVersion(t *testing.T) {
 		// OpenTofu warns first when TF_CLI_CONFIG_FILE names a missing file.
 		{"There are some problems with the CLI configuration:\n\nWarning: Unable to open CLI configuration file\n\nOpenTofu v1.12.6\non linux_amd64\n", "OpenTofu", "1.12.6"},
 	} {
-		product, version, err := ParseVersion(tc.out)
+		product, version, err := parseVersion(tc.out)
 		if err != nil || product != tc.product || version != tc.version {
-			t.Errorf("ParseVersion(%q) = %q, %q, %v; want %q, %q", tc.out, product, version, err, tc.product, tc.version)
+			t.Errorf("parseVersion(%q) = %q, %q, %v; want %q, %q", tc.out, product, version, err, tc.product, tc.version)
 		}
 	}
 	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4"} {
-		if p, v, err := ParseVersion(out); err == nil {
-			t.Errorf("ParseVersion(%q) = %q, %q; want an error", out, p, v)
+		if p, v, err := parseVersion(out); err == nil {
+			t.Errorf("parseVersion(%q) = %q, %q; want an error", out, p, v)
 		}
 	}
 }
@@ -63,7 +63,7 @@ func TestIdentify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cli.Path != tofu || !cli.OpenTofu() || cli.Version != "1.11.5" || cli.RegistryHost() != OpenTofuRegistry {
+	if cli.Path != tofu || !cli.OpenTofu() || cli.Version != "1.11.5" || cli.RegistryHost() != openTofuRegistry {
 		t.Errorf("Identify = %+v", cli)
 	}
 

@@ -306,7 +306,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 	t.Run("POST 400 previously failed", func(t *testing.T) {
 		failHost := "failed.snowflakecomputing.com"
 		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1,
-			Action: emulator.FaultAction{Outcome: client.StatusCreateError}})
+			Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: client.StatusCreateError}}})
 		in, err := m.c.CreateIntegration(ctx, snowflake(failHost, true))
 		if err != nil {
 			t.Fatal(err)
@@ -323,8 +323,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 		}
 	})
 	t.Run("POST 422 validation", func(t *testing.T) {
-		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-			Validation: []emulator.ValidationTest{{Name: "Initial Validation: Basic Connection Test", Status: "failed", Message: "Cannot reach the account."}}}})
+		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{{Name: "Initial Validation: Basic Connection Test", Status: "failed", Message: "Cannot reach the account."}}}}})
 		_, err := m.c.CreateIntegration(ctx, snowflake("v.snowflakecomputing.com", true))
 		e := wantAPIError(t, err, 422, "Validation of prerequisite setup failed. Unable to create integration.")
 		if !client.IsValidationFailed(err) || e.ValidationResults == nil {
@@ -337,7 +336,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 	})
 	t.Run("POST 422 Databricks metastore", func(t *testing.T) {
 		const msg = "Processing Error: Error trying to get the current metastore info."
-		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Status: 422, Message: msg}})
+		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 422, Message: msg}}})
 		_, err := m.c.CreateIntegration(ctx, databricks("dbc-1.cloud.databricks.com"))
 		_ = wantAPIError(t, err, 422, msg)
 		if !client.IsValidationFailed(err) {
@@ -375,8 +374,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 		}
 	})
 	t.Run("PUT 422 validation", func(t *testing.T) {
-		m.e.AddFault(emulator.FaultRule{Method: "PUT", Times: 1, Action: emulator.FaultAction{
-			Validation: []emulator.ValidationTest{{Name: "Initial Validation: Default Warehouse Access Test", Message: "No access."}}}})
+		m.e.AddFault(emulator.FaultRule{Method: "PUT", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{{Name: "Initial Validation: Default Warehouse Access Test", Message: "No access."}}}}})
 		_, err := m.c.UpdateIntegration(ctx, existing.ID, snowflake(host, true))
 		e := wantAPIError(t, err, 422, "Unable to edit integration with ID "+existing.ID+", validation failed.")
 		if e.ValidationResults == nil || len(e.ValidationResults.Problems()) != 1 {
@@ -396,8 +394,7 @@ func TestEmulatorErrorTable(t *testing.T) {
 		_ = wantAPIError(t, err, 400, "Credentials are not required to disable a Databricks integration. If you need to update your integration credentials, use PUT to update the integration before disabling.")
 	})
 	t.Run("DELETE 422 validation", func(t *testing.T) {
-		m.e.AddFault(emulator.FaultRule{Method: "DELETE", Times: 1, Action: emulator.FaultAction{
-			Validation: []emulator.ValidationTest{{Name: "Validate Automatic Bootstrap User Grants", Message: "Grants missing."}}}})
+		m.e.AddFault(emulator.FaultRule{Method: "DELETE", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{{Name: "Validate Automatic Bootstrap User Grants", Message: "Grants missing."}}}}})
 		_, err := m.c.DeleteIntegration(ctx, existing.ID, snowflakeDeleteCreds())
 		_ = wantAPIError(t, err, 422, "Unable to delete integration with ID "+existing.ID+", validation failed.")
 	})
@@ -421,7 +418,7 @@ func TestEmulatorRetries(t *testing.T) {
 	ctx := context.Background()
 	t.Run("429 with Retry-After on GET", func(t *testing.T) {
 		m := startEmu(t, 0)
-		m.e.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Status: 429, RetryAfter: 1}})
+		m.e.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 429, RetryAfter: 1}}})
 		start := time.Now()
 		if _, err := m.c.ListIntegrations(ctx); err != nil {
 			t.Fatal(err)
@@ -435,7 +432,7 @@ func TestEmulatorRetries(t *testing.T) {
 	})
 	t.Run("429 on POST is retried", func(t *testing.T) {
 		m := startEmu(t, 0)
-		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 2, Action: emulator.FaultAction{Status: 429}})
+		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 2, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 429}}})
 		if _, err := m.c.CreateIntegration(ctx, client.Payload{Type: "Trino"}); err != nil {
 			t.Fatal(err)
 		}
@@ -443,7 +440,8 @@ func TestEmulatorRetries(t *testing.T) {
 			t.Errorf("%d POSTs, %d integrations", n, len(m.e.Integrations()))
 		}
 	})
-	for _, action := range []emulator.FaultAction{{Status: 503}, {Status: 502}, {Status: 504}, {Drop: "before"}, {Drop: "after"}} {
+	for _, action := range []emulator.FaultAction{{Fault: emulator.Respond{Status: 503}}, {Fault: emulator.Respond{Status: 502}}, {Fault: emulator.Respond{Status: 504}},
+		{Fault: emulator.Drop{}}, {Deliver: emulator.DropAnswer{}}} {
 		t.Run("GET survives "+faultName(action), func(t *testing.T) {
 			m := startEmu(t, 0)
 			in := m.create(t, client.Payload{Type: "Trino"})
@@ -458,7 +456,8 @@ func TestEmulatorRetries(t *testing.T) {
 			}
 		})
 	}
-	for _, action := range []emulator.FaultAction{{Status: 503}, {Status: 500}, {Drop: "before"}, {Drop: "after"}} {
+	for _, action := range []emulator.FaultAction{{Fault: emulator.Respond{Status: 503}}, {Fault: emulator.Respond{Status: 500}}, {Fault: emulator.Drop{}},
+		{Deliver: emulator.DropAnswer{}}} {
 		t.Run("POST not retried on "+faultName(action), func(t *testing.T) {
 			m := startEmu(t, 0)
 			m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: action})
@@ -470,7 +469,7 @@ func TestEmulatorRetries(t *testing.T) {
 				t.Errorf("%d POSTs, want exactly one", n)
 			}
 			wantCreated := 0
-			if action.Drop == "after" {
+			if action.Deliver == (emulator.DropAnswer{}) {
 				wantCreated = 1 // the change happened although the answer was lost
 			}
 			if n := len(m.e.Integrations()); n != wantCreated {
@@ -480,7 +479,7 @@ func TestEmulatorRetries(t *testing.T) {
 	}
 	t.Run("scripts POST is retried on 503", func(t *testing.T) {
 		m := startEmu(t, 0)
-		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations/scripts/create", Times: 1, Action: emulator.FaultAction{Status: 503}})
+		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations/scripts/create", Times: 1, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 503}}})
 		if _, err := m.c.CreateScript(ctx, snowflake("a.snowflakecomputing.com", false)); err != nil {
 			t.Fatal(err)
 		}
@@ -492,7 +491,7 @@ func TestEmulatorRetries(t *testing.T) {
 		m := startEmu(t, 0)
 		in := m.create(t, snowflake("acme.snowflakecomputing.com", true))
 		m.e.SetTransitionDelay(time.Minute)
-		m.e.AddFault(emulator.FaultRule{Method: "PUT", Times: 1, Action: emulator.FaultAction{Drop: "after"}})
+		m.e.AddFault(emulator.FaultRule{Method: "PUT", Times: 1, Action: emulator.FaultAction{Deliver: emulator.DropAnswer{}}})
 		_, err := m.c.UpdateIntegration(ctx, in.ID, snowflake("acme.snowflakecomputing.com", true))
 		e := wantAPIError(t, err, 409, "")
 		if s, ok := client.BusyState(err); !ok || s != client.StatusEditing || e.Attempts != 2 {
@@ -512,7 +511,7 @@ func TestEmulatorRetries(t *testing.T) {
 	})
 	t.Run("retries give up with the last answer", func(t *testing.T) {
 		m := startEmu(t, 0, func(c *client.Config) { c.MaxRetries = 2 })
-		m.e.AddFault(emulator.FaultRule{Method: "GET", Times: 0, Action: emulator.FaultAction{Status: 503}})
+		m.e.AddFault(emulator.FaultRule{Method: "GET", Times: 0, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 503}}})
 		_, err := m.c.ListIntegrations(ctx)
 		if e := wantAPIError(t, err, 503, ""); e.Attempts != 3 || m.count("GET", "/integrations") != 3 {
 			t.Errorf("attempts %d, log %d", e.Attempts, m.count("GET", "/integrations"))
@@ -521,10 +520,13 @@ func TestEmulatorRetries(t *testing.T) {
 }
 
 func faultName(a emulator.FaultAction) string {
-	if a.Drop != "" {
-		return "drop " + a.Drop
+	switch f := a.Fault.(type) {
+	case emulator.Drop:
+		return "drop before"
+	case emulator.Respond:
+		return strconv.Itoa(f.Status)
 	}
-	return strconv.Itoa(a.Status)
+	return "drop after"
 }
 
 func TestEmulatorWaiter(t *testing.T) {
@@ -533,7 +535,7 @@ func TestEmulatorWaiter(t *testing.T) {
 	validation := []emulator.ValidationTest{{Name: "Initial Validation: Basic Connection Test", Status: "failed", Message: "Cannot connect."}}
 	t.Run("createError", func(t *testing.T) {
 		m := startEmu(t, 30*time.Millisecond)
-		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Action: emulator.FaultAction{Outcome: client.StatusCreateError, Validation: validation}, Times: 1})
+		m.e.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: client.StatusCreateError, Validation: validation}}, Times: 1})
 		in, err := m.c.CreateIntegration(ctx, snowflake("a.snowflakecomputing.com", true))
 		if err != nil {
 			t.Fatal(err)
@@ -543,7 +545,7 @@ func TestEmulatorWaiter(t *testing.T) {
 	t.Run("editError", func(t *testing.T) {
 		m := startEmu(t, 30*time.Millisecond)
 		in := m.create(t, snowflake("a.snowflakecomputing.com", true))
-		m.e.AddFault(emulator.FaultRule{Method: "PUT", Action: emulator.FaultAction{Outcome: client.StatusEditError, Validation: validation}, Times: 1})
+		m.e.AddFault(emulator.FaultRule{Method: "PUT", Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: client.StatusEditError, Validation: validation}}, Times: 1})
 		if _, err := m.c.UpdateIntegration(ctx, in.ID, snowflake("a.snowflakecomputing.com", true)); err != nil {
 			t.Fatal(err)
 		}
@@ -552,7 +554,7 @@ func TestEmulatorWaiter(t *testing.T) {
 	t.Run("deleteError", func(t *testing.T) {
 		m := startEmu(t, 30*time.Millisecond)
 		in := m.create(t, snowflake("a.snowflakecomputing.com", true))
-		m.e.AddFault(emulator.FaultRule{Method: "DELETE", Action: emulator.FaultAction{Outcome: client.StatusDeleteError, Validation: validation}, Times: 1})
+		m.e.AddFault(emulator.FaultRule{Method: "DELETE", Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: client.StatusDeleteError, Validation: validation}}, Times: 1})
 		if _, err := m.c.DeleteIntegration(ctx, in.ID, snowflakeDeleteCreds()); err != nil {
 			t.Fatal(err)
 		}

@@ -124,7 +124,7 @@ func (e *Emulator) ForceStatus(id string, f ForcedStatus) error {
 	}
 	rec.next = nil
 	if f.Validation != nil {
-		rec.results = resultsOf((&FaultAction{Validation: f.Validation}).tests())
+		rec.results = resultsOf(repeatedTests(f.Validation, 0))
 	}
 	if f.Status == statusDeleted {
 		e.markDeleted(rec)
@@ -258,9 +258,13 @@ func (e *Emulator) controlFaults(method string, body []byte) response {
 		e.ClearFaults()
 		return jsonResponse(struct{}{})
 	case http.MethodPost:
-		var rule FaultRule
+		given := faultRuleJSON{Times: 1}
 		var id string
-		resp := decodeControl(body, &rule, func() error {
+		resp := decodeControl(body, &given, func() error {
+			rule, err := given.rule()
+			if err != nil {
+				return err
+			}
 			if err := rule.check(); err != nil {
 				return err
 			}

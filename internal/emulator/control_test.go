@@ -193,22 +193,35 @@ func TestLoadSeed(t *testing.T) {
 // The control types are the JSON of IMMUTA_API.md, Control surface; other packages encode them to
 // drive the HTTP surface.
 func TestControlTypesJSON(t *testing.T) {
-	rule := FaultRule{Method: "PUT", Path: "/integrations/7", Times: 1, Action: FaultAction{
-		Status: 429, RetryAfter: 2, Message: "m", Outcome: "editError", Drop: "after", Hang: 2 * time.Second,
-		Validation: []ValidationTest{{Name: "n", Status: "failed", Message: "x"}},
-	}}
-	b, err := json.Marshal(rule)
-	if err != nil {
-		t.Fatal(err)
+	// One rule per kind of fault, between them every field: a status answered unhandled, and a
+	// handled request whose transition ends in an error and whose answer is dropped.
+	for rule, want := range map[*FaultRule]string{
+		{Method: "PUT", Path: "/integrations/7", Times: 1, Action: FaultAction{
+			Hang: 2 * time.Second, Fault: Respond{Status: 429, RetryAfter: 2, Message: "m"},
+		}}: `{"method":"PUT","path":"/integrations/7","times":1,"action":{"status":429,"retryAfter":2,"message":"m","hang":"2s"}}`,
+		{Method: "PUT", Path: "/integrations/7", Times: 1, Action: FaultAction{
+			Fault:   Handle{Outcome: "editError", Validation: []ValidationTest{{Name: "n", Status: "failed", Message: "x"}}},
+			Deliver: DropAnswer{},
+		}}: `{"method":"PUT","path":"/integrations/7","times":1,"action":` +
+			`{"validation":[{"name":"n","status":"failed","message":"x"}],"outcome":"editError","drop":"after"}}`,
+	} {
+		b, err := json.Marshal(rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != want {
+			t.Fatalf("FaultRule JSON:\n got %s\nwant %s", b, want)
+		}
+		var back FaultRule
+		if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, *rule) {
+			t.Fatalf("round trip: %+v %v", back, err)
+		}
 	}
-	const want = `{"method":"PUT","path":"/integrations/7","times":1,"action":{"status":429,"retryAfter":2,"message":"m",` +
-		`"validation":[{"name":"n","status":"failed","message":"x"}],"outcome":"editError","drop":"after","hang":"2s"}}`
-	if string(b) != want {
-		t.Fatalf("FaultRule JSON:\n got %s\nwant %s", b, want)
-	}
-	var back FaultRule
-	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, rule) {
-		t.Fatalf("round trip: %+v %v", back, err)
+	// Their fields in one rule mix two kinds, which no FaultAction holds: decoding refuses it.
+	mixed := `{"action":{"status":429,"retryAfter":2,"message":"m","validation":[{"name":"n","status":"failed","message":"x"}],` +
+		`"outcome":"editError","drop":"after","hang":"2s"}}`
+	if err := json.Unmarshal([]byte(mixed), new(FaultRule)); err == nil || !strings.Contains(err.Error(), "cannot go with validation or outcome") {
+		t.Fatalf("a rule mixing kinds decoded: %v", err)
 	}
 	var dflt FaultRule
 	if err := json.Unmarshal([]byte(`{"action":{"status":500}}`), &dflt); err != nil || dflt.Times != 1 {
@@ -216,7 +229,7 @@ func TestControlTypesJSON(t *testing.T) {
 	}
 
 	fs := ForcedStatus{Status: "migrating", For: 5 * time.Second, Then: "enabled"}
-	b, _ = json.Marshal(fs)
+	b, _ := json.Marshal(fs)
 	if string(b) != `{"status":"migrating","for":"5s","then":"enabled"}` {
 		t.Fatalf("ForcedStatus JSON: %s", b)
 	}

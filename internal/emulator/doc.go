@@ -31,8 +31,10 @@
 //     "answerContentType" (the request handled, its answer's body replaced, status kept), "override" (the
 //     request handled, keys merged into its 2xx JSON answer, into every object of a list; null removes),
 //     "validationRepeat" (the validation tests N times over, names suffixed " #i") and "trickle" (the
-//     answer written a byte at a time, until the client goes away). A rule sent to /_emulator/faults
-//     with a field the rest of its action would ignore is refused (400); AddFault does not check.
+//     answer written a byte at a time, until the client goes away). In Go a FaultAction holds one kind
+//     of fault (Respond, RespondBody, Refuse, Handle, Drop); its flat JSON is sorted into one, and a rule
+//     sent to /_emulator/faults that mixes kinds, or with a field the rest of its action would ignore, is
+//     refused (400). AddFault does not check.
 //   - Bodies must be application/json (415 otherwise); the limit is 1 MiB (413).
 //
 // Two answer styles (Options.AnswerStyle, setAnswerStyle, "answerStyle" in /_emulator/settings):

@@ -199,28 +199,32 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if resp == nil {
 		act = e.takeFault(c)
 	}
-	if act != nil && act.Hang > 0 {
-		time.Sleep(act.Hang) // deliberately not watching the client: the request is handled anyway
-	}
-	if act != nil && act.Drop == dropBefore {
-		e.logRequest(c, 0)
-		dropConnection(w)
-		return
+	var deliver Delivery
+	if act != nil {
+		if act.Hang > 0 {
+			time.Sleep(act.Hang) // deliberately not watching the client: the request is handled anyway
+		}
+		if _, drop := act.Fault.(Drop); drop {
+			e.logRequest(c, 0)
+			dropConnection(w)
+			return
+		}
+		deliver = act.Deliver
 	}
 	if resp == nil {
-		if act != nil && act.Status != 0 {
-			resp = ptr(act.statusResponse())
+		if answer, ok := act.unhandled(); ok {
+			resp = &answer
 		} else {
 			resp = ptr(act.changeAnswer(e.handle(c, act)))
 		}
 	}
 	*resp = resp.encoded() // the status logged is the one answered, even if encoding fails
 	e.logRequest(c, resp.status)
-	switch {
-	case act != nil && act.Drop == dropAfter:
+	switch d := deliver.(type) {
+	case DropAnswer:
 		dropConnection(w)
-	case act != nil && act.Trickle > 0:
-		resp.trickle(r.Context(), w, act.Trickle)
+	case Trickle:
+		resp.trickle(r.Context(), w, time.Duration(d))
 	default:
 		resp.write(w)
 	}

@@ -37,41 +37,99 @@ type FaultRule struct {
 	seen int // matching requests so far, for Every
 }
 
-// FaultAction is what a matching request gets. Effects combine in this order: Hang; Drop "before";
-// then either Status (answered without handling the request: the error envelope, or Body) or the
-// request is handled (Validation/Outcome applied) and its answer changed by Override or AnswerBody;
-// then Drop "after" (no answer) or the answer is written (slowly with Trickle). FaultRule.check, which
-// the control surface runs, rejects every other combination.
+// FaultAction is what a matching request gets, in this order: Hang, then one kind of Fault, then the
+// answer delivered as Deliver says. Its JSON is flat (faults_json.go): one object with the fields of
+// every kind, which decoding sorts into one kind, refusing a rule that mixes kinds.
 type FaultAction struct {
-	Status     int    `json:"status,omitempty"`     // answer this status with the error envelope, unhandled
-	RetryAfter int    `json:"retryAfter,omitempty"` // seconds, sent as Retry-After; with Status
-	Message    string `json:"message,omitempty"`    // overrides the envelope message (Status, or Validation alone)
-	// Body, with Status, is answered instead of the error envelope, as is ("" = an empty body), with
-	// ContentType (default "application/json"): a proxy's page, say.
-	Body        *string `json:"body,omitempty"`
-	ContentType string  `json:"contentType,omitempty"`
-
-	Validation       []ValidationTest `json:"validation,omitempty"`       // alone: 422; with Outcome: the results
-	ValidationRepeat int              `json:"validationRepeat,omitempty"` // 1..100000 copies of Validation, names suffixed " #i"
-	Outcome          string           `json:"outcome,omitempty"`          // terminal status the transition ends in
-
-	// AnswerBody replaces the body of a handled request's answer, whatever its status, with
-	// AnswerContentType (default "application/json"); the status is kept.
-	AnswerBody        *string `json:"answerBody,omitempty"`
-	AnswerContentType string  `json:"answerContentType,omitempty"`
-	// Override merges its keys into a handled request's successful (2xx) JSON answer: into the object, or
-	// into every object of an array. A nil (JSON null) value removes the key; others replace or add it.
-	Override map[string]any `json:"override,omitempty"`
-
-	Drop    string        `json:"drop,omitempty"` // "before" or "after"
-	Hang    time.Duration `json:"-"`              // "hang" in JSON, as a duration string
-	Trickle time.Duration `json:"-"`              // "trickle" in JSON: the pause before each byte of the answer
+	// Hang holds the request that long before anything else happens to it ("hang" in JSON, a duration
+	// string).
+	Hang time.Duration
+	// Fault is the one kind of fault: Respond, RespondBody, Refuse, Handle or Drop. Nil lets the request
+	// be handled as usual (for a Hang or a Deliver alone).
+	Fault Fault
+	// Deliver is how the answer goes out: nil writes it at once; Trickle and DropAnswer need an answer
+	// (not with Drop), and DropAnswer one the fault leaves as handled (not with Respond, RespondBody or
+	// a Handle that changes the answer).
+	Deliver Delivery
 }
 
-const (
-	dropBefore = "before"
-	dropAfter  = "after"
+// Fault is one kind of fault.
+type Fault interface{ isFault() }
 
+// Respond answers Status with Immuta's error envelope without handling the request: Message (default
+// the status text), and Retry-After when RetryAfter (seconds) is set.
+type Respond struct {
+	Status     int
+	RetryAfter int
+	Message    string
+}
+
+// RespondBody answers Status with Body as it is ("" = an empty body), with ContentType (default
+// application/json), without handling the request: a proxy's page, say. Retry-After as in Respond.
+type RespondBody struct {
+	Status      int
+	RetryAfter  int
+	Body        string
+	ContentType string
+}
+
+// Refuse answers a create, edit or delete 422 with these validation results, as Immuta does when its
+// validation fails (Message replaces its message): nothing changes. Other requests pass it by.
+type Refuse struct {
+	Validation       []ValidationTest
+	ValidationRepeat int // 1..100000 copies of Validation, names suffixed " #i"
+	Message          string
+}
+
+// Handle lets the request be handled. With Outcome, a create, edit or delete ends its transition in that
+// terminal status with Validation (ValidationRepeat times) as its results, and other requests pass the
+// rule by; Answer, when set, changes the handled request's answer.
+type Handle struct {
+	Outcome          string
+	Validation       []ValidationTest
+	ValidationRepeat int
+	Answer           AnswerChange
+}
+
+// Drop closes the connection before the request is handled.
+type Drop struct{}
+
+func (Respond) isFault()     {}
+func (RespondBody) isFault() {}
+func (Refuse) isFault()      {}
+func (Handle) isFault()      {}
+func (Drop) isFault()        {}
+
+// AnswerChange changes a handled request's answer: ReplaceAnswer or OverrideAnswer.
+type AnswerChange interface{ isAnswerChange() }
+
+// ReplaceAnswer replaces the answer's body, whatever its status, with Body and ContentType (default
+// application/json); the status is kept.
+type ReplaceAnswer struct {
+	Body        string
+	ContentType string
+}
+
+// OverrideAnswer merges its keys into a successful (2xx) JSON answer: into the object, or into every
+// object of an array. A nil (JSON null) value removes the key; others replace or add it.
+type OverrideAnswer map[string]any
+
+func (ReplaceAnswer) isAnswerChange()  {}
+func (OverrideAnswer) isAnswerChange() {}
+
+// Delivery is how an answer goes out: Trickle or DropAnswer.
+type Delivery interface{ isDelivery() }
+
+// Trickle writes the answer one byte at a time, this long before each, until the client goes away.
+type Trickle time.Duration
+
+// DropAnswer closes the connection instead of answering.
+type DropAnswer struct{}
+
+func (Trickle) isDelivery()    {}
+func (DropAnswer) isDelivery() {}
+
+const (
 	// maxValidationRepeat bounds ValidationRepeat, and maxRepeatedTests the tests it may make in all.
 	maxValidationRepeat = 100000
 	maxRepeatedTests    = 1000000
@@ -79,89 +137,8 @@ const (
 	defaultFaultContentType = "application/json"
 )
 
-func (r *FaultRule) UnmarshalJSON(b []byte) error {
-	type plain FaultRule
-	p := plain{Times: 1}
-	if err := decodeStrict(b, &p); err != nil {
-		return err
-	}
-	*r = FaultRule(p)
-	return nil
-}
-
-type faultActionJSON struct {
-	Status            int              `json:"status,omitempty"`
-	RetryAfter        int              `json:"retryAfter,omitempty"`
-	Message           string           `json:"message,omitempty"`
-	Body              *string          `json:"body,omitempty"`
-	ContentType       string           `json:"contentType,omitempty"`
-	Validation        []ValidationTest `json:"validation,omitempty"`
-	ValidationRepeat  int              `json:"validationRepeat,omitempty"`
-	Outcome           string           `json:"outcome,omitempty"`
-	AnswerBody        *string          `json:"answerBody,omitempty"`
-	AnswerContentType string           `json:"answerContentType,omitempty"`
-	Override          json.RawMessage  `json:"override,omitempty"`
-	Drop              string           `json:"drop,omitempty"`
-	Hang              *string          `json:"hang,omitempty"`
-	Trickle           *string          `json:"trickle,omitempty"`
-}
-
-func (a *FaultAction) UnmarshalJSON(b []byte) error {
-	var j faultActionJSON
-	if err := decodeStrict(b, &j); err != nil {
-		return err
-	}
-	hang, err := parseDuration("hang", j.Hang)
-	if err != nil {
-		return err
-	}
-	trickle, err := parseDuration("trickle", j.Trickle)
-	if err != nil {
-		return err
-	}
-	override, err := decodeOverride(j.Override)
-	if err != nil {
-		return err
-	}
-	*a = FaultAction{Status: j.Status, RetryAfter: j.RetryAfter, Message: j.Message,
-		Body: j.Body, ContentType: j.ContentType,
-		Validation: j.Validation, ValidationRepeat: j.ValidationRepeat, Outcome: j.Outcome,
-		AnswerBody: j.AnswerBody, AnswerContentType: j.AnswerContentType, Override: override,
-		Drop: j.Drop, Hang: hang, Trickle: trickle}
-	return nil
-}
-
-// decodeOverride decodes "override": a JSON object, its numbers kept as written (json.Number).
-func decodeOverride(raw json.RawMessage) (map[string]any, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("override must be a JSON object: %w", err)
-	}
-	return m, nil
-}
-
-func (a FaultAction) MarshalJSON() ([]byte, error) {
-	j := faultActionJSON{Status: a.Status, RetryAfter: a.RetryAfter, Message: a.Message,
-		Body: a.Body, ContentType: a.ContentType,
-		Validation: a.Validation, ValidationRepeat: a.ValidationRepeat, Outcome: a.Outcome,
-		AnswerBody: a.AnswerBody, AnswerContentType: a.AnswerContentType,
-		Drop: a.Drop, Hang: durationString(a.Hang), Trickle: durationString(a.Trickle)}
-	if a.Override != nil {
-		b, err := json.Marshal(a.Override)
-		if err != nil {
-			return nil, fmt.Errorf("override: %w", err)
-		}
-		j.Override = b
-	}
-	return json.Marshal(j)
-}
-
-// check rejects rules that cannot mean anything, so a test's mistake is reported, not ignored.
+// check rejects, in a rule the types let through, what cannot mean anything, so a test's mistake is
+// reported, not ignored.
 func (r *FaultRule) check() error {
 	a := &r.Action
 	switch {
@@ -169,76 +146,96 @@ func (r *FaultRule) check() error {
 		return errors.New("times must not be negative")
 	case r.Every < 0:
 		return errors.New("every must not be negative")
-	case a.Status != 0 && (a.Status < 100 || a.Status > 599):
-		return fmt.Errorf("status %d is not an HTTP status", a.Status)
-	case a.RetryAfter < 0:
-		return errors.New("retryAfter must not be negative")
-	case a.Drop != "" && a.Drop != dropBefore && a.Drop != dropAfter:
-		return fmt.Errorf("drop must be %q or %q", dropBefore, dropAfter)
-	case a.Outcome != "" && !isTerminal(a.Outcome):
-		return fmt.Errorf("outcome %q is not a terminal status", a.Outcome)
-	}
-	if err := a.checkCombination(); err != nil {
-		return err
-	}
-	if a.Status == 0 && len(a.Validation) == 0 && a.Outcome == "" && a.AnswerBody == nil && a.Override == nil &&
-		a.Drop == "" && a.Hang == 0 && a.Trickle == 0 {
+	case a.Fault == nil && a.Hang == 0 && a.Deliver == nil:
 		return errors.New("action does nothing: give status, validation, outcome, answerBody, override, trickle, drop or hang")
 	}
-	return checkTests(a.Validation)
-}
-
-// checkCombination rejects fields that the rest of the action would ignore.
-func (a *FaultAction) checkCombination() error {
-	handled := a.Status == 0                                              // the request reaches the handler
-	validationOnly := handled && len(a.Validation) > 0 && a.Outcome == "" // the handler answers the 422
-	switch {
-	case a.Body != nil && a.Status == 0:
-		return errors.New("body needs status: it is the answer given instead of handling the request (to replace a handled request's answer, use answerBody)")
-	case a.ContentType != "" && a.Body == nil:
-		return errors.New("contentType needs body")
-	case a.Body != nil && *a.Body != "" && !bodyAllowed(a.Status):
-		return fmt.Errorf("status %d has no body", a.Status)
-	case a.Body != nil && a.Message != "":
-		return errors.New("message goes in the error envelope, which body replaces: give one of them")
-	case a.RetryAfter > 0 && a.Status == 0:
-		return errors.New("retryAfter needs status")
-	case a.Message != "" && a.Status == 0 && !validationOnly:
-		return errors.New("message needs status, or validation without outcome: nothing else answers an error envelope")
-	case a.Status != 0 && (len(a.Validation) > 0 || a.Outcome != ""):
-		return errors.New("status answers without handling the request: it cannot go with validation or outcome")
-	case a.Status != 0 && a.AnswerBody != nil:
-		return errors.New("answerBody replaces the answer of a handled request, and status answers without handling it: for a status with a body of your own, give status and body")
-	case a.Status != 0 && a.Override != nil:
-		return errors.New("override changes the answer of a handled request, and status answers without handling it")
-	case a.AnswerContentType != "" && a.AnswerBody == nil:
-		return errors.New("answerContentType needs answerBody")
-	case a.AnswerBody != nil && a.Override != nil:
-		return errors.New("answerBody replaces the whole answer, leaving override nothing to change: give one of them")
-	case validationOnly && a.AnswerBody != nil:
-		return errors.New("validation without outcome answers a 422 and changes nothing: for a 422 with a body of your own, give status 422 and body")
-	case validationOnly && a.Override != nil:
-		return errors.New("override changes successful answers, and validation without outcome answers a 422: add outcome, or drop override")
-	case a.Override != nil && len(a.Override) == 0:
-		return errors.New("override names no key")
-	case a.ValidationRepeat != 0 && len(a.Validation) == 0:
-		return errors.New("validationRepeat needs validation: it repeats that list")
-	case a.ValidationRepeat < 0 || a.ValidationRepeat > maxValidationRepeat:
-		return fmt.Errorf("validationRepeat must be from 1 to %d", maxValidationRepeat)
-	case a.ValidationRepeat*len(a.Validation) > maxRepeatedTests:
-		return fmt.Errorf("validationRepeat %d × %d tests is more than %d tests", a.ValidationRepeat, len(a.Validation), maxRepeatedTests)
-	case a.Drop == dropBefore && (a.Status != 0 || a.Body != nil || len(a.Validation) > 0 || a.Outcome != "" ||
-		a.AnswerBody != nil || a.Override != nil || a.Trickle != 0 || a.Message != ""):
-		return errors.New(`drop "before" closes the connection before the request is handled: only hang goes with it`)
-	case a.Drop == dropAfter && (a.Status != 0 || a.AnswerBody != nil || a.Override != nil || a.Trickle != 0):
+	if t, ok := a.Deliver.(Trickle); ok && t < 0 {
+		return errors.New("trickle must not be negative")
+	}
+	if _, drops := a.Deliver.(DropAnswer); drops && !answerCanDrop(a.Fault) {
 		return errors.New(`drop "after" handles the request and closes the connection instead of answering: status, answerBody, override and trickle would never be seen`)
 	}
-	for name, ct := range map[string]string{"contentType": a.ContentType, "answerContentType": a.AnswerContentType} {
-		if strings.ContainsFunc(ct, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			return fmt.Errorf("%s must not contain control characters", name)
+	if _, ok := a.Fault.(Drop); ok && a.Deliver != nil {
+		return errors.New(`drop "before" closes the connection before the request is handled: only hang goes with it`)
+	}
+	switch f := a.Fault.(type) {
+	case Respond:
+		return checkStatus(f.Status, f.RetryAfter)
+	case RespondBody:
+		if err := checkStatus(f.Status, f.RetryAfter); err != nil {
+			return err
 		}
+		if f.Body != "" && !bodyAllowed(f.Status) {
+			return fmt.Errorf("status %d has no body", f.Status)
+		}
+		return checkContentType("contentType", f.ContentType)
+	case Refuse:
+		if len(f.Validation) == 0 {
+			return errors.New("a refusal needs validation tests: it answers them in a 422")
+		}
+		return checkRepeated(f.Validation, f.ValidationRepeat)
+	case Handle:
+		switch {
+		case f.Outcome != "" && !isTerminal(f.Outcome):
+			return fmt.Errorf("outcome %q is not a terminal status", f.Outcome)
+		case f.Outcome == "" && len(f.Validation) > 0:
+			return errors.New("validation without outcome is a refusal (a 422), not a handled request")
+		}
+		switch c := f.Answer.(type) {
+		case ReplaceAnswer:
+			if err := checkContentType("answerContentType", c.ContentType); err != nil {
+				return err
+			}
+		case OverrideAnswer:
+			if len(c) == 0 {
+				return errors.New("override names no key")
+			}
+		}
+		return checkRepeated(f.Validation, f.ValidationRepeat)
 	}
 	return nil
+}
+
+// answerCanDrop reports whether a fault leaves an answer that DropAnswer may drop: one the request was
+// handled for and that no answer change would have shaped.
+func answerCanDrop(f Fault) bool {
+	switch f := f.(type) {
+	case Respond, RespondBody, Drop:
+		return false
+	case Handle:
+		return f.Answer == nil
+	}
+	return true
+}
+
+func checkStatus(status, retryAfter int) error {
+	switch {
+	case status < 100 || status > 599:
+		return fmt.Errorf("status %d is not an HTTP status", status)
+	case retryAfter < 0:
+		return errors.New("retryAfter must not be negative")
+	}
+	return nil
+}
+
+func checkContentType(name, ct string) error {
+	if strings.ContainsFunc(ct, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("%s must not contain control characters", name)
+	}
+	return nil
+}
+
+// checkRepeated checks tests and how often they are repeated.
+func checkRepeated(tests []ValidationTest, repeat int) error {
+	switch {
+	case repeat != 0 && len(tests) == 0:
+		return errors.New("validationRepeat needs validation: it repeats that list")
+	case repeat < 0 || repeat > maxValidationRepeat:
+		return fmt.Errorf("validationRepeat must be from 1 to %d", maxValidationRepeat)
+	case repeat*len(tests) > maxRepeatedTests:
+		return fmt.Errorf("validationRepeat %d × %d tests is more than %d tests", repeat, len(tests), maxRepeatedTests)
+	}
+	return checkTests(tests)
 }
 
 func checkTests(tests []ValidationTest) error {
@@ -253,14 +250,14 @@ func checkTests(tests []ValidationTest) error {
 	return nil
 }
 
-// tests returns the action's validation tests, ValidationRepeat times over when it is set (names then
-// suffixed " #1", " #2", ...); a test given without a status failed.
-func (a *FaultAction) tests() []ValidationTest {
-	n := max(a.ValidationRepeat, 1)
-	out := make([]ValidationTest, 0, n*len(a.Validation))
+// repeatedTests returns tests, repeat times over when it is set (names then suffixed " #1", " #2",
+// ...); a test given without a status failed.
+func repeatedTests(tests []ValidationTest, repeat int) []ValidationTest {
+	n := max(repeat, 1)
+	out := make([]ValidationTest, 0, n*len(tests))
 	for i := 1; i <= n; i++ {
-		for _, t := range a.Validation {
-			if a.ValidationRepeat > 0 {
+		for _, t := range tests {
+			if repeat > 0 {
 				t.Name += " #" + strconv.Itoa(i)
 			}
 			if t.Status == "" {
@@ -272,63 +269,81 @@ func (a *FaultAction) tests() []ValidationTest {
 	return out
 }
 
-// validationFailure is the 422 a validation-only action answers instead of accepting the request.
+// validationFailure is the 422 a Refuse answers instead of accepting the request.
 func (a *FaultAction) validationFailure(message string) *apiError {
-	if a == nil || a.Status != 0 || a.Outcome != "" || len(a.Validation) == 0 {
+	if a == nil {
 		return nil
 	}
-	if a.Message != "" {
-		message = a.Message
+	f, ok := a.Fault.(Refuse)
+	if !ok {
+		return nil
 	}
-	res := resultsOf(a.tests())
+	if f.Message != "" {
+		message = f.Message
+	}
+	res := resultsOf(repeatedTests(f.Validation, f.ValidationRepeat))
 	return &apiError{status: http.StatusUnprocessableEntity, message: message, results: &res}
 }
 
-// outcome is where a transition ends: the action's outcome or def, with the action's results (nil =
-// keep). An error outcome without tests gets a generic failed test so it never ends silently.
+// outcome is where a transition ends: a Handle's outcome or def, with its results (nil = keep). An
+// error outcome without tests gets a generic failed test so it never ends silently.
 func (a *FaultAction) outcome(def string) (string, *ValidationResults) {
-	if a == nil || a.Outcome == "" {
+	if a == nil {
 		return def, nil
 	}
-	if len(a.Validation) > 0 {
-		res := resultsOf(a.tests())
-		return a.Outcome, &res
+	f, ok := a.Fault.(Handle)
+	if !ok || f.Outcome == "" {
+		return def, nil
 	}
-	if strings.HasSuffix(a.Outcome, "Error") {
-		res := failedResults(testConnection, "The operation failed on the platform ("+a.Outcome+").")
-		return a.Outcome, &res
+	if len(f.Validation) > 0 {
+		res := resultsOf(repeatedTests(f.Validation, f.ValidationRepeat))
+		return f.Outcome, &res
 	}
-	return a.Outcome, nil
+	if strings.HasSuffix(f.Outcome, "Error") {
+		res := failedResults(testConnection, "The operation failed on the platform ("+f.Outcome+").")
+		return f.Outcome, &res
+	}
+	return f.Outcome, nil
 }
 
-// statusResponse is the answer of a status action: the error envelope, or Body as it is.
-func (a *FaultAction) statusResponse() response {
-	if a.Body != nil {
-		return response{status: a.Status, raw: []byte(*a.Body), contentType: cmp.Or(a.ContentType, defaultFaultContentType),
-			retryAfter: a.RetryAfter}
+// unhandled is the answer of a Respond or RespondBody, given instead of handling the request.
+func (a *FaultAction) unhandled() (response, bool) {
+	if a == nil {
+		return response{}, false
 	}
-	msg := a.Message
-	if msg == "" {
-		msg = http.StatusText(a.Status)
+	switch f := a.Fault.(type) {
+	case Respond:
+		msg := f.Message
+		if msg == "" {
+			msg = http.StatusText(f.Status)
+		}
+		r := errorResponse(f.Status, msg)
+		r.retryAfter = f.RetryAfter
+		return r, true
+	case RespondBody:
+		return response{status: f.Status, raw: []byte(f.Body), contentType: cmp.Or(f.ContentType, defaultFaultContentType),
+			retryAfter: f.RetryAfter}, true
 	}
-	r := errorResponse(a.Status, msg)
-	r.retryAfter = a.RetryAfter
-	return r
+	return response{}, false
 }
 
-// changeAnswer applies AnswerBody or Override to the answer of a handled request; r comes back encoded.
+// changeAnswer applies a Handle's answer change to the answer of a handled request; r comes back
+// encoded.
 func (a *FaultAction) changeAnswer(r response) response {
 	if a == nil {
 		return r
 	}
-	switch {
-	case a.AnswerBody != nil:
+	f, _ := a.Fault.(Handle)
+	switch c := f.Answer.(type) {
+	case ReplaceAnswer:
 		r = r.encoded()
-		r.raw, r.contentType = []byte(*a.AnswerBody), cmp.Or(a.AnswerContentType, defaultFaultContentType)
-	case len(a.Override) > 0 && r.isJSON() && r.status >= 200 && r.status < 300:
-		r = r.encoded()
-		if b, err := overrideJSON(r.raw, a.Override); err == nil {
-			r.raw = b
+		r.raw, r.contentType = []byte(c.Body), cmp.Or(c.ContentType, defaultFaultContentType)
+	case OverrideAnswer:
+		if len(c) > 0 && r.isJSON() && r.status >= 200 && r.status < 300 {
+			r = r.encoded()
+			if b, err := overrideJSON(r.raw, c); err == nil {
+				r.raw = b
+			}
 		}
 	}
 	return r
@@ -436,8 +451,7 @@ func overrideObject(b []byte, override map[string]any) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// matches reports whether the rule applies to c. Validation and outcome effects only make sense for
-// requests that start a transition, so such rules skip every other request.
+// matches reports whether the rule applies to c.
 func (r *FaultRule) matches(c *call) bool {
 	if r.Method != "" && !strings.EqualFold(r.Method, c.method) {
 		return false
@@ -449,11 +463,21 @@ func (r *FaultRule) matches(c *call) bool {
 	} else if r.Path != "" && r.Path != c.path {
 		return false
 	}
-	a := &r.Action
-	if a.Status == 0 && (len(a.Validation) > 0 || a.Outcome != "") && !c.startsTransition() {
+	if r.Action.onTransitionsOnly() && !c.startsTransition() {
 		return false
 	}
 	return true
+}
+
+// onTransitionsOnly: a refusal and an outcome only make sense for requests that start a transition.
+func (a *FaultAction) onTransitionsOnly() bool {
+	switch f := a.Fault.(type) {
+	case Refuse:
+		return true
+	case Handle:
+		return f.Outcome != ""
+	}
+	return false
 }
 
 // takeFault returns the action of the first matching rule with uses left, using one up.
@@ -489,15 +513,25 @@ func (e *Emulator) AddFault(r FaultRule) string {
 	e.nextRule++
 	r.ID = strconv.Itoa(e.nextRule)
 	r.seen = 0
-	r.Action.Validation = slices.Clone(r.Action.Validation)
-	r.Action.Override = maps.Clone(r.Action.Override)
-	for _, b := range []**string{&r.Action.Body, &r.Action.AnswerBody} {
-		if *b != nil {
-			*b = new(**b)
-		}
-	}
+	r.Action.Fault = cloneFault(r.Action.Fault)
 	e.rules = append(e.rules, &r)
 	return r.ID
+}
+
+// cloneFault copies what the caller could change after AddFault: validation lists and overrides.
+func cloneFault(f Fault) Fault {
+	switch f := f.(type) {
+	case Refuse:
+		f.Validation = slices.Clone(f.Validation)
+		return f
+	case Handle:
+		f.Validation = slices.Clone(f.Validation)
+		if o, ok := f.Answer.(OverrideAnswer); ok {
+			f.Answer = OverrideAnswer(maps.Clone(o))
+		}
+		return f
+	}
+	return f
 }
 
 // ClearFaults removes every rule.

@@ -76,7 +76,7 @@ func TestFaultBody(t *testing.T) {
 	}
 
 	// The Go form.
-	srv.Emulator.AddFault(FaultRule{Times: 1, Action: FaultAction{Status: 403, Body: new("Forbidden by policy"), ContentType: "text/plain"}})
+	srv.Emulator.AddFault(FaultRule{Times: 1, Action: FaultAction{Fault: RespondBody{Status: 403, Body: "Forbidden by policy", ContentType: "text/plain"}}})
 	expectRaw(t, c.doRaw("DELETE", "/integrations/"+id, nil), 403, "Forbidden by policy", "text/plain")
 	if c.status(id) != "enabled" {
 		t.Fatal("a body fault handled the DELETE")
@@ -117,7 +117,7 @@ func TestFaultAnswerBody(t *testing.T) {
 	expectRaw(t, c.doRaw("GET", "/integrations/404", nil), 404, "oops", "text/plain")
 
 	// An empty answer to a DELETE (Go form): deleted anyway.
-	srv.Emulator.AddFault(FaultRule{Method: "DELETE", Times: 1, Action: FaultAction{AnswerBody: new("")}})
+	srv.Emulator.AddFault(FaultRule{Method: "DELETE", Times: 1, Action: FaultAction{Fault: Handle{Answer: ReplaceAnswer{Body: ""}}}})
 	expectRaw(t, c.doRaw("DELETE", "/integrations/"+id, snowflakeCreds()), 200, "", "application/json")
 	c.waitStatus(id, "404")
 
@@ -184,7 +184,7 @@ func TestFaultOverride(t *testing.T) {
 		t.Fatalf("the PUT was not handled: %+v", rec)
 	}
 	c.waitStatus(id, "enabled")
-	srv.Emulator.AddFault(FaultRule{Method: "DELETE", Times: 1, Action: FaultAction{Override: map[string]any{"status": "enabled", "id": 7}}})
+	srv.Emulator.AddFault(FaultRule{Method: "DELETE", Times: 1, Action: FaultAction{Fault: Handle{Answer: OverrideAnswer{"status": "enabled", "id": 7}}}})
 	r = c.do("DELETE", "/integrations/"+id, nil)
 	if r.str("status") != "enabled" || r.obj()["id"] != 7.0 {
 		t.Fatalf("overridden DELETE answer: %s", r.raw)
@@ -279,8 +279,7 @@ func TestFaultValidationRepeat(t *testing.T) {
 
 	// Tens of thousands of failed tests, as the end of a create.
 	const n = 50000
-	srv.Emulator.AddFault(FaultRule{Method: "POST", Times: 1, Action: FaultAction{Outcome: "createError", ValidationRepeat: n,
-		Validation: []ValidationTest{{Name: "Initial Validation: Default Warehouse Access Test", Message: "No access."}}}})
+	srv.Emulator.AddFault(FaultRule{Method: "POST", Times: 1, Action: FaultAction{Fault: Handle{Outcome: "createError", Validation: []ValidationTest{{Name: "Initial Validation: Default Warehouse Access Test", Message: "No access."}}, ValidationRepeat: n}}})
 	id := c.create(snowflake("a.snowflakecomputing.com", false))
 	r = c.do("GET", "/integrations/"+id+"/status", nil)
 	tests := at(r.obj(), "validationResults.validationTests").([]any)
@@ -341,7 +340,7 @@ func TestFaultTrickle(t *testing.T) {
 	}
 
 	// A handled request, trickled (Go form), with its answer changed.
-	srv.Emulator.AddFault(FaultRule{Method: "POST", Times: 1, Action: FaultAction{Trickle: time.Millisecond, Override: map[string]any{"id": "42"}}})
+	srv.Emulator.AddFault(FaultRule{Method: "POST", Times: 1, Action: FaultAction{Fault: Handle{Answer: OverrideAnswer{"id": "42"}}, Deliver: Trickle(time.Millisecond)}})
 	r = c.do("POST", "/integrations", trino())
 	if r.status != 200 || r.str("id") != "42" || r.str("type") != "Trino" || len(srv.Emulator.Integrations()) != 1 {
 		t.Fatalf("trickled POST: %s", r.raw)
@@ -361,7 +360,7 @@ func TestFaultTrickleClientGone(t *testing.T) {
 	}))
 	t.Cleanup(ts.Close)
 	// A pause so long that only the client's going away can end the answer in time.
-	e.AddFault(FaultRule{Method: "GET", Times: 1, Action: FaultAction{Status: 502, Body: new(strings.Repeat("x", 1000)), Trickle: time.Minute}})
+	e.AddFault(FaultRule{Method: "GET", Times: 1, Action: FaultAction{Fault: RespondBody{Status: 502, Body: strings.Repeat("x", 1000)}, Deliver: Trickle(time.Minute)}})
 
 	ctx, cancel := context.WithCancel(t.Context())
 	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/integrations", nil)
@@ -464,7 +463,8 @@ func TestFaultAnswerActionsControl(t *testing.T) {
 
 // The new fields in Go and JSON.
 func TestFaultActionJSON(t *testing.T) {
-	a := FaultAction{Status: 404, RetryAfter: 86400, Body: new("<html>"), ContentType: "text/html", Trickle: 200 * time.Millisecond}
+	a := FaultAction{Fault: RespondBody{Status: 404, RetryAfter: 86400, Body: "<html>", ContentType: "text/html"},
+		Deliver: Trickle(200 * time.Millisecond)}
 	b, err := json.Marshal(a)
 	if want := `{"status":404,"retryAfter":86400,"body":"\u003chtml\u003e","contentType":"text/html","trickle":"200ms"}`; err != nil || string(b) != want {
 		t.Fatalf("got %s %v, want %s", b, err, want)
@@ -474,8 +474,8 @@ func TestFaultActionJSON(t *testing.T) {
 		t.Fatalf("round trip: %+v %v", back, err)
 	}
 
-	a = FaultAction{Outcome: "createError", Validation: []ValidationTest{{Name: "n"}}, ValidationRepeat: 2,
-		AnswerBody: new(""), AnswerContentType: "text/plain"}
+	a = FaultAction{Fault: Handle{Outcome: "createError", Validation: []ValidationTest{{Name: "n"}}, ValidationRepeat: 2,
+		Answer: ReplaceAnswer{Body: "", ContentType: "text/plain"}}}
 	b, _ = json.Marshal(a)
 	if want := `{"validation":[{"name":"n","status":""}],"validationRepeat":2,"outcome":"createError","answerBody":"","answerContentType":"text/plain"}`; string(b) != want {
 		t.Fatalf("got %s, want %s", b, want)
@@ -489,8 +489,9 @@ func TestFaultActionJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"override":{"id":12345678901234567890,"config":null}}`), &back); err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]any{"id": json.Number("12345678901234567890"), "config": nil}; !reflect.DeepEqual(back.Override, want) {
-		t.Fatalf("override %#v", back.Override)
+	override := back.Fault.(Handle).Answer
+	if want := (OverrideAnswer{"id": json.Number("12345678901234567890"), "config": nil}); !reflect.DeepEqual(override, want) {
+		t.Fatalf("override %#v", override)
 	}
 	b, _ = json.Marshal(back)
 	if want := `{"override":{"config":null,"id":12345678901234567890}}`; string(b) != want {

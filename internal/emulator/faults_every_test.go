@@ -56,7 +56,7 @@ func TestFaultEvery(t *testing.T) {
 
 	// The Go form: every 2 of the POSTs, forever.
 	s2, c2 := start(t, 0)
-	s2.Emulator.AddFault(FaultRule{Method: "POST", Path: "/integrations", Every: 2, Action: FaultAction{Status: 503}})
+	s2.Emulator.AddFault(FaultRule{Method: "POST", Path: "/integrations", Every: 2, Action: FaultAction{Fault: Respond{Status: 503}}})
 	for i := range 4 {
 		r := c2.do("POST", "/integrations", snowflake(string(rune('a'+i))+".snowflakecomputing.com", false))
 		if want := map[bool]int{true: 503, false: 200}[i%2 == 1]; r.status != want {

@@ -270,3 +270,37 @@ func TestRequestLogMasking(t *testing.T) {
 		t.Fatalf("after clearing: %s", got.raw)
 	}
 }
+
+// A FaultAction holds one kind of fault, so most mixtures cannot be written in Go; what the types still
+// let through and cannot mean anything is refused as over JSON.
+func TestFaultKindsCheck(t *testing.T) {
+	for name, tc := range map[string]struct {
+		action FaultAction
+		want   string
+	}{
+		"status answer dropped":  {FaultAction{Fault: Respond{Status: 500}, Deliver: DropAnswer{}}, `drop "after"`},
+		"body answer dropped":    {FaultAction{Fault: RespondBody{Status: 500, Body: "x"}, Deliver: DropAnswer{}}, `drop "after"`},
+		"changed answer dropped": {FaultAction{Fault: Handle{Answer: ReplaceAnswer{Body: "x"}}, Deliver: DropAnswer{}}, `drop "after"`},
+		"dropped and trickled":   {FaultAction{Fault: Drop{}, Deliver: Trickle(time.Second)}, `drop "before"`},
+		"refusal without tests":  {FaultAction{Fault: Refuse{Message: "m"}}, "needs validation tests"},
+		"results without outcome": {FaultAction{Fault: Handle{Validation: []ValidationTest{{Name: "t"}}}},
+			"validation without outcome is a refusal"},
+		"nothing": {FaultAction{}, "action does nothing"},
+	} {
+		r := FaultRule{Action: tc.action}
+		if err := r.check(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %q", name, err, tc.want)
+		}
+	}
+	for _, ok := range []FaultAction{
+		{Fault: Refuse{Validation: []ValidationTest{{Name: "t"}}}, Deliver: DropAnswer{}},
+		{Fault: Handle{Outcome: "createError"}, Deliver: DropAnswer{}},
+		{Fault: RespondBody{Status: 503, Body: "busy"}, Deliver: Trickle(time.Millisecond)},
+		{Hang: time.Second, Fault: Drop{}},
+	} {
+		r := FaultRule{Action: ok}
+		if err := r.check(); err != nil {
+			t.Errorf("%+v refused: %v", ok, err)
+		}
+	}
+}

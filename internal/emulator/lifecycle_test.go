@@ -117,7 +117,7 @@ func TestOutcomeFaults(t *testing.T) {
 
 	t.Run("createError then repair with PUT", func(t *testing.T) {
 		c.t = t
-		e.AddFault(FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: FaultAction{Outcome: "createError", Validation: failed}})
+		e.AddFault(FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: FaultAction{Fault: Handle{Outcome: "createError", Validation: failed}}})
 		p := snowflake("ce.snowflakecomputing.com", true)
 		id := c.create(p)
 		r := c.do("GET", "/integrations/"+id, nil)
@@ -147,7 +147,7 @@ func TestOutcomeFaults(t *testing.T) {
 		c.t = t
 		p := snowflake("ee.snowflakecomputing.com", false)
 		id := c.create(p)
-		e.AddFault(FaultRule{Method: "PUT", Path: "/integrations/" + id, Times: 1, Action: FaultAction{Outcome: "editError"}})
+		e.AddFault(FaultRule{Method: "PUT", Path: "/integrations/" + id, Times: 1, Action: FaultAction{Fault: Handle{Outcome: "editError"}}})
 		edited := with(p, func(c map[string]any) { c["warehouse"] = "NEW_WH"; c["password"] = "new-pw" })
 		r := c.do("PUT", "/integrations/"+id, edited)
 		if r.str("status") != "editing" || r.str("config.warehouse") != "NEW_WH" {
@@ -166,7 +166,7 @@ func TestOutcomeFaults(t *testing.T) {
 	t.Run("deleteError keeps the record", func(t *testing.T) {
 		c.t = t
 		id := c.create(snowflake("de.snowflakecomputing.com", false))
-		e.AddFault(FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: FaultAction{Outcome: "deleteError", Validation: failed}})
+		e.AddFault(FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: FaultAction{Fault: Handle{Outcome: "deleteError", Validation: failed}}})
 		expectStatus(t, c.do("DELETE", "/integrations/"+id, nil), 200)
 		r := c.do("GET", "/integrations/"+id, nil)
 		if r.str("status") != "deleteError" || r.str("validationResults.status") != "failed" {
@@ -179,7 +179,7 @@ func TestOutcomeFaults(t *testing.T) {
 	t.Run("enabled with warnings", func(t *testing.T) {
 		c.t = t
 		warn := []ValidationTest{{Name: "Validate Automatic Bootstrap User Grants", Status: "warning", Message: "Grant MANAGE GRANTS is missing."}}
-		e.AddFault(FaultRule{Path: "/integrations", Action: FaultAction{Outcome: "enabled", Validation: warn}, Times: 1})
+		e.AddFault(FaultRule{Path: "/integrations", Action: FaultAction{Fault: Handle{Outcome: "enabled", Validation: warn}}, Times: 1})
 		id := c.create(snowflake("w.snowflakecomputing.com", true))
 		r := c.do("GET", "/integrations/"+id, nil)
 		if r.str("status") != "enabled" || r.str("validationResults.status") != "warning" {

@@ -373,7 +373,7 @@ func TestLiteralDeletedRecords(t *testing.T) {
 	}
 
 	// Uniqueness ignores deleted records: a failed create's host, an S3 name and path, Trino.
-	e.AddFault(FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: FaultAction{Outcome: "createError"}})
+	e.AddFault(FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: FaultAction{Fault: Handle{Outcome: "createError"}}})
 	failed := c.create(snowflake("ce.snowflakecomputing.com", false))
 	if c.status(failed) != "createError" {
 		t.Fatal("fault not applied")

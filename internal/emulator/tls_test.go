@@ -36,7 +36,7 @@ func TestStartTLS(t *testing.T) {
 	expectStatus(t, local.do("GET", "/integrations", nil), 200)
 
 	// Drop works over TLS as well (the server speaks HTTP/1.1 only, so it can hijack).
-	srv.Emulator.AddFault(FaultRule{Times: 1, Action: FaultAction{Drop: dropAfter}})
+	srv.Emulator.AddFault(FaultRule{Times: 1, Action: FaultAction{Deliver: DropAnswer{}}})
 	fresh := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
 	dropped := &client{t: t, base: srv.URL, key: adminKey, hc: fresh}
 	if _, err := dropped.try("GET", "/integrations", nil); err == nil {

@@ -92,12 +92,14 @@ var matrixValidation = []emulator.ValidationTest{failedTest(warehouseTest, wareh
 var matrixFaults = []matrixFault{
 	{
 		key: "429", label: "429 Too Many Requests, Retry-After: 1",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429, RetryAfter: 1} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Respond{Status: 429, RetryAfter: 1}}
+		},
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
 	},
 	{
 		key: "500", label: "500 Internal Server Error",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 500} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Fault: emulator.Respond{Status: 500}} },
 		want: map[string]matrixExpect{
 			"create":  succeeds(),
 			"update":  fails(`Cannot update integration.*500 Internal Server Error`, "update"),
@@ -107,17 +109,17 @@ var matrixFaults = []matrixFault{
 	},
 	{
 		key: "503", label: "503 Service Unavailable",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 503} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Fault: emulator.Respond{Status: 503}} },
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
 	},
 	{
 		key: "drop-before", label: "connection dropped before the request is handled",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "before"} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Fault: emulator.Drop{}} },
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
 	},
 	{
 		key: "drop-after", label: "connection dropped after the work was done (lost answer)",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Deliver: emulator.DropAnswer{}} },
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
 	},
 	{
@@ -142,7 +144,7 @@ var matrixFaults = []matrixFault{
 		// answered 400 "previously failed to create".
 		key: "late-create-error", label: "the same late create, which then ends in createError",
 		rule: func(string) emulator.FaultAction {
-			return emulator.FaultAction{Hang: matrixLateHang, Outcome: "createError", Validation: matrixValidation}
+			return emulator.FaultAction{Hang: matrixLateHang, Fault: emulator.Handle{Outcome: "createError", Validation: matrixValidation}}
 		},
 		then: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateRepost} },
 		hang: true,
@@ -161,7 +163,7 @@ var matrixFaults = []matrixFault{
 		key: "op-error", label: "operation ends in createError / editError / deleteError",
 		rule: func(op string) emulator.FaultAction {
 			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
-			return emulator.FaultAction{Outcome: outcome, Validation: matrixValidation}
+			return emulator.FaultAction{Fault: emulator.Handle{Outcome: outcome, Validation: matrixValidation}}
 		},
 		want: map[string]matrixExpect{
 			"create": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration create failed \(createError\)`, "replace"),
@@ -174,9 +176,9 @@ var matrixFaults = []matrixFault{
 		key: "422", label: "422 validation failed",
 		rule: func(op string) emulator.FaultAction {
 			if op == "refresh" {
-				return emulator.FaultAction{Status: 422}
+				return emulator.FaultAction{Fault: emulator.Respond{Status: 422}}
 			}
-			return emulator.FaultAction{Validation: matrixValidation}
+			return emulator.FaultAction{Fault: emulator.Refuse{Validation: matrixValidation}}
 		},
 		want: map[string]matrixExpect{
 			"create":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot create integration: validation failed`, "create"),
@@ -191,13 +193,15 @@ var matrixFaults = []matrixFault{
 		key: "gone-before", label: "literal answers: deleted behind Terraform's back, the record kept with status deleted " +
 			"(create: a deleted record on the same host, and the create's answer is lost)",
 		style: emulator.AnswerLiteral, goneBefore: true,
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Deliver: emulator.DropAnswer{}} },
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": {next: "create"}},
 	},
 	{
 		key: "ends-deleted", label: "literal answers: the operation ends with the integration deleted (status deleted, record kept)",
 		style: emulator.AnswerLiteral,
-		rule:  func(string) emulator.FaultAction { return emulator.FaultAction{Outcome: "deleted"} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Handle{Outcome: "deleted"}}
+		},
 		want: map[string]matrixExpect{
 			"create": fails(`Integration create failed \(deleted\)`, "create"),
 			"update": fails(`Integration update failed \(deleted\)`, "create"),
@@ -210,7 +214,7 @@ var matrixFaults = []matrixFault{
 		key: "proxy-404", label: "404 that is not Immuta's (a proxy's HTML page, or a url with a wrong path)",
 		rule: func(string) emulator.FaultAction {
 			page := proxyPage
-			return emulator.FaultAction{Status: 404, Body: &page, ContentType: "text/html"}
+			return emulator.FaultAction{Fault: emulator.RespondBody{Status: 404, Body: page, ContentType: "text/html"}}
 		},
 		want: map[string]matrixExpect{
 			"create":  fails(`Cannot create integration: the answer did not come from Immuta's API`, "create"),
@@ -222,9 +226,9 @@ var matrixFaults = []matrixFault{
 	{
 		// Finding: a transient error during the wait tainted a healthy integration.
 		key: "status-blips", label: "the wait's status requests fail: six 429s (past max_retries), then a 401",
-		rule:   func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429} },
+		rule:   func(string) emulator.FaultAction { return emulator.FaultAction{Fault: emulator.Respond{Status: 429}} },
 		times:  6,
-		then:   func(string) emulator.FaultAction { return emulator.FaultAction{Status: 401} },
+		then:   func(string) emulator.FaultAction { return emulator.FaultAction{Fault: emulator.Respond{Status: 401}} },
 		target: statusTarget,
 		describe: func(string) string {
 			return "status requests failed (429 past the retries, 401): waited through them, succeeded, not tainted"
@@ -237,7 +241,7 @@ var matrixFaults = []matrixFault{
 		key: "unreadable-2xx", label: "the request is handled, but its 200 answer is a proxy's HTML page",
 		rule: func(string) emulator.FaultAction {
 			page := "<html><body>OK</body></html>"
-			return emulator.FaultAction{AnswerBody: &page, AnswerContentType: "text/html"}
+			return emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.ReplaceAnswer{Body: page, ContentType: "text/html"}}}
 		},
 		want: map[string]matrixExpect{
 			"create": succeeds(), "update": succeeds(), "delete": succeeds(),
@@ -247,12 +251,16 @@ var matrixFaults = []matrixFault{
 	{
 		// Finding: the id was taken from the answer's body, not the request.
 		key: "answer-without-id", label: "the answer leaves out the integration's id",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"id": nil}} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.OverrideAnswer{"id": nil}}}
+		},
 		want: map[string]matrixExpect{"create": succeeds(), "update": succeeds(), "delete": succeeds(), "refresh": succeeds()},
 	},
 	{
 		key: "answer-other-id", label: `the answer names another integration ("id": "999")`,
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Override: map[string]any{"id": "999"}} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.OverrideAnswer{"id": "999"}}}
+		},
 		describe: func(op string) string {
 			if op == "create" {
 				return "Immuta has no integration 999: found the new one by host and adopted it, succeeded"
@@ -267,10 +275,10 @@ var matrixFaults = []matrixFault{
 	{
 		// Finding: memory amplification (a 32 MB list answer cost 1.8 GB).
 		key: "huge-list", label: "the create's answer is lost, and the list the look-up reads is 24 MiB (about 100,000 other integrations)",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Drop: "after"} },
+		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Deliver: emulator.DropAnswer{}} },
 		extra: func() emulator.FaultRule {
 			body := hugeList()
-			return emulator.FaultRule{Method: "GET", Path: "/integrations", Times: 1, Action: emulator.FaultAction{AnswerBody: &body}}
+			return emulator.FaultRule{Method: "GET", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.ReplaceAnswer{Body: body}}}}
 		},
 		describe: func(string) string { return "answer lost: found by host in the 24 MiB list and adopted, succeeded" },
 		want:     map[string]matrixExpect{"create": succeeds()},
@@ -279,7 +287,7 @@ var matrixFaults = []matrixFault{
 	{
 		key: "answer-without-config", label: "the answer holds no config (`\"config\": null`)",
 		rule: func(string) emulator.FaultAction {
-			return emulator.FaultAction{Override: map[string]any{"config": nil}}
+			return emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.OverrideAnswer{"config": nil}}}
 		},
 		describe: func(op string) string {
 			return "the answer's config is not used: succeeded"
@@ -293,7 +301,7 @@ var matrixFaults = []matrixFault{
 		// Finding: 409 "busy" was retried with no backoff (69,000 requests in 20 s).
 		key: "busy-but-enabled", label: "409 busy (\"in current state editing\") five times while the status says enabled",
 		rule: func(string) emulator.FaultAction {
-			return emulator.FaultAction{Status: 409, Message: "Unable to edit integration in current state editing."}
+			return emulator.FaultAction{Fault: emulator.Respond{Status: 409, Message: "Unable to edit integration in current state editing."}}
 		},
 		times: 5,
 		want:  map[string]matrixExpect{"update": succeeds(), "delete": succeeds()},
@@ -304,8 +312,8 @@ var matrixFaults = []matrixFault{
 		key: "echoed-secret", label: "the operation fails with a message echoing the API key and the password (the status path)",
 		rule: func(op string) emulator.FaultAction {
 			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
-			return emulator.FaultAction{Outcome: outcome, Validation: []emulator.ValidationTest{
-				failedTest(warehouseTest, "Login with password "+matrixPassword+" and key "+testAPIKey+" failed.")}}
+			return emulator.FaultAction{Fault: emulator.Handle{Outcome: outcome, Validation: []emulator.ValidationTest{
+				failedTest(warehouseTest, "Login with password "+matrixPassword+" and key "+testAPIKey+" failed.")}}}
 		},
 		want: map[string]matrixExpect{
 			"create": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration create failed \(createError\)`, "replace"),
@@ -319,7 +327,7 @@ var matrixFaults = []matrixFault{
 		key: "many-tests", label: "the operation fails with 40,000 failed validation tests",
 		rule: func(op string) emulator.FaultAction {
 			outcome := map[string]string{"create": "createError", "update": "editError", "delete": "deleteError"}[op]
-			return emulator.FaultAction{Outcome: outcome, Validation: matrixValidation, ValidationRepeat: 40000}
+			return emulator.FaultAction{Fault: emulator.Handle{Outcome: outcome, Validation: matrixValidation, ValidationRepeat: 40000}}
 		},
 		want: map[string]matrixExpect{
 			"create": fails(`39980 more validation tests not shown.*Integration create failed \(createError\)`, "replace"),
@@ -331,7 +339,9 @@ var matrixFaults = []matrixFault{
 	{
 		// Finding: reads had no overall bound (a trickling server, a Retry-After of a day).
 		key: "trickle", label: fmt.Sprintf("the answer trickles in, a byte every 200 ms (a read is limited to request_timeout %s × (max_retries 2 + 1))", matrixRequestTimeout),
-		rule:  func(string) emulator.FaultAction { return emulator.FaultAction{Trickle: 200 * time.Millisecond} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Deliver: emulator.Trickle(200 * time.Millisecond)}
+		},
 		times: 3,
 		hang:  true,
 		want:  map[string]matrixExpect{"refresh": fails(`Timed out trying to read integration.*request_timeout`, "no-op")},
@@ -339,7 +349,9 @@ var matrixFaults = []matrixFault{
 	},
 	{
 		key: "retry-after-day", label: "429 with Retry-After: 86400 (a day)",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Status: 429, RetryAfter: 86400} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Respond{Status: 429, RetryAfter: 86400}}
+		},
 		want: map[string]matrixExpect{
 			"create":  fails(`Cannot create integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "create"),
 			"update":  fails(`Cannot update integration.*asked\s+to\s+retry\s+after\s+24h0m0s`, "update"),
@@ -349,7 +361,9 @@ var matrixFaults = []matrixFault{
 	},
 	{
 		key: "ends-disabled", label: "the operation ends with the integration force-disabled (status disabled)",
-		rule: func(string) emulator.FaultAction { return emulator.FaultAction{Outcome: "disabled"} },
+		rule: func(string) emulator.FaultAction {
+			return emulator.FaultAction{Fault: emulator.Handle{Outcome: "disabled"}}
+		},
 		want: map[string]matrixExpect{
 			"create": fails(`Integration create failed \(disabled\)`, "replace"),
 			"update": fails(`Integration update failed \(disabled\)`, "no-op"),

@@ -29,8 +29,7 @@ func TestAccIntegration_busyForeverIsPacedAndNamed(t *testing.T) {
 		resource.TestStep{
 			PreConfig: func() {
 				srv.Emulator.ClearRequests()
-				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/" + ids.get(), Times: 0, Action: emulator.FaultAction{
-					Status: 409, Message: "Unable to edit integration with ID " + ids.get() + " in current state editing."}})
+				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/" + ids.get(), Times: 0, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 409, Message: "Unable to edit integration with ID " + ids.get() + " in current state editing."}}})
 			},
 			Config:      update,
 			ExpectError: regexp.MustCompile(`(?s)Timed out trying to update integration.*busy\s+\(status\s+editing\).*timeouts\.update`),
@@ -65,7 +64,7 @@ func TestAccIntegration_healthyCreateSurvivesAFailedReadBack(t *testing.T) {
 	srv := startEmulator(t)
 	accPreCheck(t)
 	addFault(t, srv, emulator.FaultRule{Method: "GET", Path: "/integrations/1", Times: 1,
-		Action: emulator.FaultAction{Override: map[string]any{"config": nil}}})
+		Action: emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.OverrideAnswer{"config": nil}}}})
 	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
 		Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),
 		ConfigPlanChecks: resource.ConfigPlanChecks{

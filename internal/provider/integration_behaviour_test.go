@@ -67,13 +67,11 @@ func basicCase(srv *emulator.Server, steps ...resource.TestStep) resource.TestCa
 
 func TestAccIntegration_validationFailureOnCreate(t *testing.T) {
 	srv := startEmulator(t)
-	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-		Validation: []emulator.ValidationTest{
-			{Name: connectionTest, Status: "passed"},
-			failedTest(warehouseTest, warehouseMessage),
-			{Name: "Validate Automatic Bootstrap User Grants", Status: "warning", Message: "The role has more grants than needed."},
-		},
-	}})
+	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{
+		{Name: connectionTest, Status: "passed"},
+		failedTest(warehouseTest, warehouseMessage),
+		{Name: "Validate Automatic Bootstrap User Grants", Status: "warning", Message: "The role has more grants than needed."},
+	}}}})
 	accPreCheck(t)
 	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
 		Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),
@@ -97,9 +95,7 @@ func TestAccIntegration_validationFailureOnUpdateAndDelete(t *testing.T) {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
-					Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse OTHER_WH does not exist.")},
-				}})
+				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse OTHER_WH does not exist.")}}}})
 			},
 			Config:      integrationConfig(srv, "snowflake", snowflake("OTHER_WH"), ""),
 			ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(warehouseTest) + `.*Warehouse OTHER_WH does not exist`),
@@ -112,9 +108,7 @@ func TestAccIntegration_validationFailureOnUpdateAndDelete(t *testing.T) {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				addFault(t, srv, emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
-					Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-				}})
+				addFault(t, srv, emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 			},
 			Config:      integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),
 			Destroy:     true,
@@ -138,10 +132,7 @@ func checkStoredField(srv *emulator.Server, ids *idRecorder, field string, want 
 
 func TestAccIntegration_createErrorThenConverges(t *testing.T) {
 	srv := startEmulator(t)
-	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-		Outcome:    "createError",
-		Validation: []emulator.ValidationTest{failedTest(warehouseTest, warehouseMessage)},
-	}})
+	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: "createError", Validation: []emulator.ValidationTest{failedTest(warehouseTest, warehouseMessage)}}}})
 	config := integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "")
 	accPreCheck(t)
 	resource.ParallelTest(t, basicCase(srv,
@@ -172,9 +163,7 @@ func TestAccIntegration_editErrorKeepsPreviousState(t *testing.T) {
 		resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""), Check: ids.record(resourceAddress)},
 		resource.TestStep{
 			PreConfig: func() {
-				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
-					Outcome: "editError", Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse OTHER_WH is suspended.")},
-				}})
+				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: "editError", Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse OTHER_WH is suspended.")}}}})
 			},
 			Config:      integrationConfig(srv, "snowflake", snowflake("OTHER_WH"), ""),
 			ExpectError: regexp.MustCompile(`(?s)Warehouse OTHER_WH is suspended.*Integration update failed \(editError\).*rolled the integration back`),
@@ -454,7 +443,7 @@ func TestAccIntegration_previouslyFailedToCreate(t *testing.T) {
 
 func TestAccIntegration_lostCreateAnswerIsNotDuplicated(t *testing.T) {
 	srv := startEmulator(t)
-	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Drop: "after"}})
+	addFault(t, srv, emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Deliver: emulator.DropAnswer{}}})
 	accPreCheck(t)
 	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
 		Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),

@@ -131,7 +131,7 @@ func TestAccInterrupt_duringCreateRequest(t *testing.T) {
 	tf.write(fmt.Sprintf(interruptConfig, srv.URL, testAPIKey))
 
 	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1,
-		Action: emulator.FaultAction{Trickle: 500 * time.Millisecond}})
+		Action: emulator.FaultAction{Deliver: emulator.Trickle(500 * time.Millisecond)}})
 	out := tf.interruptedRun(ctx, func() bool { return len(srv.Emulator.Integrations()) == 1 }, "apply", "-auto-approve")
 	for _, want := range []string{
 		"Error: Interrupted while creating the integration",

@@ -36,11 +36,9 @@ func TestAccLoad(t *testing.T) {
 	built := time.Since(began)
 
 	srv := startEmulator(t)
-	srv.Emulator.AddFault(emulator.FaultRule{Every: loadEvery429, Action: emulator.FaultAction{Status: 429}})
+	srv.Emulator.AddFault(emulator.FaultRule{Every: loadEvery429, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 429}}})
 	for _, method := range []string{"PUT", "DELETE"} {
-		srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: "/integrations/*", Every: loadEvery409, Action: emulator.FaultAction{
-			Status: 409, Message: "Unable to edit integration in current state migrating.",
-		}})
+		srv.Emulator.AddFault(emulator.FaultRule{Method: method, Path: "/integrations/*", Every: loadEvery409, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 409, Message: "Unable to edit integration in current state migrating."}}})
 	}
 	tf := newTerraformCLI(t, providerDir)
 	tf.write(fmt.Sprintf(`

@@ -283,9 +283,7 @@ func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
 	srv := startEmulator(t)
 	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "checks.snowflakecomputing.com"))
 
-	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-		Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-	}})
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 	out, err := tf.run(ctx, "apply", "-auto-approve")
 	for _, want := range []string{"Error: " + connectionTest, connectionMessage, "with immuta_integration.sf"} {
 		if err == nil || !strings.Contains(flat(out), want) {

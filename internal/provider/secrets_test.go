@@ -508,9 +508,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 			},
 			{ // a create that fails with 422
 				PreConfig: func() {
-					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-						Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-					}})
+					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 					captured.expect(`Cannot create integration: validation failed`)
 				},
 				Config: secretsConfig(srv, 2, true, false),
@@ -518,10 +516,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 			{ // a create whose set-up fails, Immuta's message echoing the API key and the password (the status path)
 				PreConfig: func() {
 					captured.settled()
-					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-						Outcome:    "createError",
-						Validation: []emulator.ValidationTest{failedTest(connectionTest, "Login failed with password "+secretRS2Password+" and key "+testAPIKey)},
-					}})
+					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Handle{Outcome: "createError", Validation: []emulator.ValidationTest{failedTest(connectionTest, "Login failed with password "+secretRS2Password+" and key "+testAPIKey)}}}})
 					captured.expect(`Integration create failed \(createError\)`)
 				},
 				Config: secretsConfig(srv, 2, true, false),
@@ -529,9 +524,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 			{ // a delete that fails with 422
 				PreConfig: func() {
 					captured.settled()
-					srv.Emulator.AddFault(emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
-						Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-					}})
+					srv.Emulator.AddFault(emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 					captured.expect(`Cannot delete integration: validation failed`)
 				},
 				Config: secretsConfig(srv, 2, false, true),
@@ -627,14 +620,10 @@ func TestAccSecretsNeverLeakCLI(t *testing.T) {
 	run("", "import", "immuta_integration.sf", id)
 	run("", "apply", "-auto-approve") // the imported state lacks the password: sent again in place
 
-	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{
-		Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-	}})
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 	tf.write(secretsConfig(srv, 2, true, false))
 	run("Cannot create integration: validation failed", "apply", "-auto-approve")
-	srv.Emulator.AddFault(emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{
-		Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)},
-	}})
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "DELETE", Path: "/integrations/*", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
 	tf.write(secretsConfig(srv, 2, false, true))
 	run("Cannot delete integration: validation failed", "apply", "-auto-approve")
 	run("", "destroy", "-auto-approve")

@@ -285,7 +285,7 @@ func TestAccTrinoRotation_tenantWithoutTheRoute(t *testing.T) {
 					before = key
 					page := "<html><body><h1>404 Not Found</h1></body></html>"
 					srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations/" + id + "/regenerate", Times: 0,
-						Action: emulator.FaultAction{Status: 404, Body: &page, ContentType: "text/html"}})
+						Action: emulator.FaultAction{Fault: emulator.RespondBody{Status: 404, Body: page, ContentType: "text/html"}}})
 					return nil
 				},
 			},

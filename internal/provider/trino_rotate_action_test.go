@@ -135,7 +135,7 @@ action "immuta_trino_rotate_api_key" "not_trino" {
 	// A tenant without the route (self-managed 2024.x) answers a 404 that is not Immuta's.
 	page := "<html><body>Cannot POST " + regenerate + "</body></html>"
 	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: regenerate, Times: 0,
-		Action: emulator.FaultAction{Status: 404, Body: &page, ContentType: "text/html"}})
+		Action: emulator.FaultAction{Fault: emulator.RespondBody{Status: 404, Body: page, ContentType: "text/html"}}})
 	out, err = c.run(ctx, "apply", "-auto-approve", "-invoke=action.immuta_trino_rotate_api_key.starburst")
 	if err == nil || !strings.Contains(flat(out), "This Immuta may not offer API key rotation") || !strings.Contains(flat(out), "Nothing was rotated") {
 		t.Fatalf("a rotation on a tenant without the route did not say so (%v):\n%s", err, out)

@@ -187,7 +187,7 @@ func TestAccUnmanagedSettings_readBeforeUpdateFails(t *testing.T) {
 	}
 	tf.write(databricksConfig(srv, "dbx", workspace, "/sql/1.0/warehouses/b"))
 	// No refresh: the only read of the integration is the one before the PUT.
-	srv.Emulator.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations/" + id, Times: 0, Action: emulator.FaultAction{Status: 500}})
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations/" + id, Times: 0, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 500}}})
 	out, err := tf.run(ctx, "apply", "-auto-approve", "-refresh=false")
 	if err == nil || !strings.Contains(flat(out), "Cannot update integration: reading it first failed") ||
 		!strings.Contains(flat(out), "Nothing was sent: Immuta and the state are unchanged") {

@@ -4,14 +4,16 @@
 package provider
 
 import (
-	"archive/zip"
+	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 )
@@ -218,39 +220,6 @@ func TestAccDeleteCredentials_perHostInOneRun(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// zipEntries returns the uncompressed text of every entry of a zip file.
-func zipEntries(t *testing.T, name string) map[string]string {
-	t.Helper()
-	r, err := zip.OpenReader(name)
-	if err != nil {
-		t.Fatalf("reading the plan file: %v", err)
-	}
-	defer r.Close()
-	out := map[string]string{}
-	for _, f := range r.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = string(b)
-	}
-	return out
-}
-
 // TestAccDeleteCredentials_importedIntegration: an imported auto-bootstrapped
 // integration's state holds none of its privileged credentials; the destroy
 // plan says so (not that they were write-only) and names every one to set,
@@ -283,7 +252,7 @@ resource "immuta_integration" "sf" {
 	tf.mustRun(ctx, "state", "rm", "immuta_integration.sf")
 	tf.mustRun(ctx, "import", "immuta_integration.sf", id)
 
-	out := flat(tf.mustRun(ctx, "plan", "-destroy"))
+	out := tf.mustRun(ctx, "plan", "-destroy")
 	for _, want := range []string{
 		"Warning: Privileged credentials needed to delete the integration",
 		"an imported integration's cannot be read from Immuta",
@@ -291,11 +260,11 @@ resource "immuta_integration" "sf" {
 		// which secrets follow depends on the authentication type, unknown here
 		"Each authentication type also needs its own credentials", "userPassword: username, password",
 	} {
-		if !strings.Contains(out, flat(want)) {
+		if !shows(out, want) {
 			t.Errorf("the destroy plan of an imported integration lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "is write-only") || strings.Contains(out, "are write-only") {
+	if shows(out, "is write-only") || shows(out, "are write-only") {
 		t.Errorf("the destroy plan of an imported integration speaks of write-only values:\n%s", out)
 	}
 
@@ -314,4 +283,121 @@ resource "immuta_integration" "sf" {
 	if rec, _ := srv.Emulator.Integration(id); rec.Status != "deleted" {
 		t.Fatalf("integration %s is %q after the destroy, want deleted", id, rec.Status)
 	}
+}
+
+// deleteBodies returns the logged bodies of DELETE requests.
+func deleteBodies(srv *emulator.Server) []string {
+	var out []string
+	for _, r := range srv.Emulator.Requests() {
+		if r.Method == "DELETE" {
+			out = append(out, strings.TrimSpace(string(r.Body)))
+		}
+	}
+	return out
+}
+
+func TestAccIntegration_deleteCredentials(t *testing.T) {
+	t.Run("auto-bootstrapped with credentials in state", func(t *testing.T) {
+		srv := startEmulator(t)
+		accPreCheck(t)
+		resource.ParallelTest(t, basicCase(srv,
+			resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "true")},
+			resource.TestStep{
+				Config: providerConfig(srv),
+				Check: func(*terraform.State) error {
+					bodies := deleteBodies(srv)
+					if len(bodies) != 1 {
+						return fmt.Errorf("DELETE bodies %v, want one", bodies)
+					}
+					var body struct {
+						Config map[string]any `json:"config"`
+					}
+					if err := json.Unmarshal([]byte(bodies[0]), &body); err != nil {
+						return fmt.Errorf("DELETE body %q: %v", bodies[0], err)
+					}
+					for _, k := range []string{"authenticationType", "username", "password", "role"} {
+						if _, ok := body.Config[k]; !ok {
+							return fmt.Errorf("DELETE body %s lacks %s", bodies[0], k)
+						}
+					}
+					if _, ok := body.Config["warehouse"]; ok {
+						return fmt.Errorf("DELETE body %s carries more than the credentials", bodies[0])
+					}
+					return checkCount(srv, 0)(nil)
+				},
+			},
+		))
+	})
+	t.Run("manual has no body", func(t *testing.T) {
+		srv := startEmulator(t)
+		accPreCheck(t)
+		resource.ParallelTest(t, basicCase(srv,
+			resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "false")},
+			resource.TestStep{
+				Config: providerConfig(srv),
+				Check: func(*terraform.State) error {
+					bodies := deleteBodies(srv)
+					if len(bodies) != 1 || (bodies[0] != "" && bodies[0] != "null") {
+						return fmt.Errorf("DELETE bodies %q, want one without a body", bodies)
+					}
+					return checkCount(srv, 0)(nil)
+				},
+			},
+		))
+	})
+	t.Run("databricks auto-bootstrapped has no body", func(t *testing.T) {
+		srv := startEmulator(t)
+		accPreCheck(t)
+		resource.ParallelTest(t, basicCase(srv,
+			resource.TestStep{Config: integrationConfig(srv, "databricks", lifecycleCases[1].minimal, "true")},
+			resource.TestStep{
+				Config: providerConfig(srv),
+				Check: func(*terraform.State) error {
+					bodies := deleteBodies(srv)
+					if len(bodies) != 1 || (bodies[0] != "" && bodies[0] != "null") {
+						return fmt.Errorf("DELETE bodies %q, want one without a body", bodies)
+					}
+					return nil
+				},
+			},
+		))
+	})
+}
+
+// An imported auto-bootstrapped integration has no privileged credentials
+// in state (Immuta does not keep them): destroy names every one it needs and
+// sends nothing to Immuta; with the IMMUTA_DELETE_ variables set, the
+// destroy sends the full privileged set and Immuta accepts it.
+func TestAccIntegration_importedAutoBootstrapDeletesWithCredentialsFromEnvironment(t *testing.T) {
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	id := seedSnowflake(t, srv, true)
+	config := integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "seeded-pw", 1), "true")
+	accPreCheck(t)
+	// Not parallel: the test sets environment variables.
+	resource.Test(t, basicCase(srv,
+		resource.TestStep{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateId: id, ImportStatePersist: true},
+		resource.TestStep{
+			Config:  config,
+			Destroy: true,
+			ExpectError: regexp.MustCompile(`(?s)Privileged credentials needed to delete the integration.*` +
+				`IMMUTA_DELETE_AUTHENTICATION_TYPE.*IMMUTA_DELETE_ROLE.*userPassword:\s+username,\s+password`),
+			Check: func(*terraform.State) error {
+				if n := requestsMatching(srv, "DELETE", "/integrations"); n != 0 {
+					return fmt.Errorf("%d DELETE requests reached Immuta without credentials", n)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				t.Setenv("IMMUTA_DELETE_AUTHENTICATION_TYPE", "userPassword")
+				t.Setenv("IMMUTA_DELETE_ROLE", "ACCOUNTADMIN")
+				t.Setenv("IMMUTA_DELETE_USERNAME", "IMMUTA_SYSTEM")
+				t.Setenv("IMMUTA_DELETE_PASSWORD", "seeded-pw")
+			},
+			Config:  config,
+			Destroy: true,
+			Check:   checkCount(srv, 0),
+		},
+	))
 }

@@ -220,7 +220,7 @@ func TestAccDataSourceIntegration_notFound(t *testing.T) {
 }`,
 				// names the type and the host, and lists what exists on that type
 				ExpectError: regexp.MustCompile(`(?s)Integration not found.*Immuta has no Snowflake integration whose host is\s+"missing.snowflakecomputing.com".*` +
-					dsWrapped(fmt.Sprintf("%s (id %s), %s (id %s)", dsSnowflakeHost, ids[0], dsSnowflakeHost2, ids[1]))),
+					wrapped(fmt.Sprintf("%s (id %s), %s (id %s)", dsSnowflakeHost, ids[0], dsSnowflakeHost2, ids[1]))),
 			},
 			{
 				Config: providerConfig(srv) + `data "immuta_integration" "x" {
@@ -228,7 +228,7 @@ func TestAccDataSourceIntegration_notFound(t *testing.T) {
   host = "rs.example.com"
 }`,
 				ExpectError: regexp.MustCompile(`(?s)Immuta has no Amazon Redshift integration whose host is\s+"rs.example.com".*` +
-					dsWrapped("It has no Amazon Redshift integration at all.")),
+					wrapped("It has no Amazon Redshift integration at all.")),
 			},
 			{
 				Config:      providerConfig(srv) + `data "immuta_integration" "x" { type = "trino" }`,
@@ -256,10 +256,10 @@ type = "snowflake"
 host = "a.snowflakecomputing.com"`, `(?s)Exactly one of these attributes must be configured: \[id,type\]`),
 			step(`id = "1"
 host = "a.snowflakecomputing.com"`, `(?s)(These attributes cannot be configured together: \[id,host\]|Attribute "type" must be specified when "host" is)`),
-			step(`type = "snowflake"`, `(?s)Missing host.*`+dsWrapped("needs host: the integration's host,")),
-			step(`type = "bigquery"`, `(?s)Missing host.*`+dsWrapped("needs host: the integration's dataset/location,")),
+			step(`type = "snowflake"`, `(?s)Missing host.*`+wrapped("needs host: the integration's host,")),
+			step(`type = "bigquery"`, `(?s)Missing host.*`+wrapped("needs host: the integration's dataset/location,")),
 			step(`type = "trino"
-host = "starburst.example.com"`, `(?s)host is not used with this type.*`+dsWrapped("Immuta allows one Starburst (Trino) integration")),
+host = "starburst.example.com"`, `(?s)host is not used with this type.*`+wrapped("Immuta allows one Starburst (Trino) integration")),
 			step(`type = "oracle"
 host = "x"`, `(?s)Invalid Attribute Value Match.*type value must be one of`),
 			step(`id = "seven"`, `(?s)must be an Immuta integration ID`),

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -32,10 +33,6 @@ import {
   }
 }
 `, name, id) + resourceBlock(name, body)
-}
-
-func resourceBlock(name, body string) string {
-	return fmt.Sprintf("\nresource \"immuta_integration\" %q {\n%s\n}\n", name, body)
 }
 
 // The seeded Snowflake integration as a configuration: what Immuta holds,
@@ -123,4 +120,98 @@ func TestAccNewerTerraform_identityAfterUpgrade(t *testing.T) {
 	if state := c.mustRun(ctx, "show", "-json"); !strings.Contains(state, `"identity":{"id":"`+id+`"}`) {
 		t.Fatalf("after a refresh by %s the state holds no identity for integration %s:\n%s", c.version(), id, state)
 	}
+}
+
+func TestAccIntegration_importThenApplyWithSecretsUpdatesInPlace(t *testing.T) {
+	srv := startEmulator(t)
+	id := seedSnowflake(t, srv, false)
+	config := integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "")
+	accPreCheck(t)
+	resource.ParallelTest(t, basicCase(srv,
+		resource.TestStep{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateId: id, ImportStatePersist: true},
+		resource.TestStep{ // the imported state has no password; the configuration's is sent in place
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeTestCheckFunc(checkCount(srv, 1), func(s *terraform.State) error {
+				if got := s.RootModule().Resources[resourceAddress].Primary.ID; got != id {
+					return fmt.Errorf("id %s, want the imported %s", got, id)
+				}
+				if rec, _ := srv.Emulator.Integration(id); rec.Config["password"] != "snowflake-pw-1" {
+					return fmt.Errorf("Immuta holds password %v, want the configured one", rec.Config["password"])
+				}
+				return nil
+			}),
+		},
+	))
+}
+
+// generateConfigStep imports integration id with an import block and
+// -generate-config-out, then plans the generated configuration.
+func generateConfigStep(srv *emulator.Server, id string) resource.TestStep {
+	return resource.TestStep{
+		Config:          providerConfig(srv),
+		ResourceName:    resourceAddress,
+		ImportStateId:   id,
+		ImportState:     true,
+		ImportStateKind: resource.ImportBlockWithID,
+		GenerateConfig:  true,
+	}
+}
+
+// An import block with -generate-config-out yields a configuration that
+// plans cleanly: secrets are left out, and nothing is planned but the import.
+func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
+	for _, style := range answerStyles {
+		t.Run(string(style), func(t *testing.T) {
+			srv := startEmulatorStyle(t, style)
+			id := seedSnowflake(t, srv, false)
+			accPreCheck(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps:                    []resource.TestStep{generateConfigStep(srv, id)},
+			})
+		})
+	}
+}
+
+// An auto-bootstrapped integration's privileged credentials are not kept by
+// Immuta, so the configuration generated for it lacks them, and the plan
+// names what to add instead of planning a broken integration.
+func TestAccIntegration_importBlockOfAutoBootstrapNamesMissingCredentials(t *testing.T) {
+	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
+	id := seedSnowflake(t, srv, true)
+	accPreCheck(t)
+	step := generateConfigStep(srv, id)
+	step.ExpectError = regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps:                    []resource.TestStep{step},
+	})
+}
+
+// FuzzParseImportID: an import ID is accepted exactly when it is 1 to 19
+// ASCII digits (around white space), and the error quotes a bounded part of
+// what was given. Its seed corpus is in testdata/fuzz/FuzzParseImportID/.
+func FuzzParseImportID(f *testing.F) {
+	f.Add("7")
+	f.Fuzz(func(t *testing.T, raw string) {
+		id, err := ParseImportID(raw)
+		trimmed := strings.TrimSpace(raw)
+		digits := len(trimmed) >= 1 && len(trimmed) <= 19 && strings.Trim(trimmed, "0123456789") == ""
+		switch {
+		case err == nil && !digits:
+			t.Fatalf("ParseImportID(%q) accepted %q", raw, id)
+		case err == nil && id != trimmed:
+			t.Fatalf("ParseImportID(%q) = %q, want %q", raw, id, trimmed)
+		case err != nil && digits:
+			t.Fatalf("ParseImportID(%q) rejected a numeric ID: %v", raw, err)
+		case err != nil && id != "":
+			t.Fatalf("ParseImportID(%q) returned %q with an error", raw, id)
+		case err != nil && len(err.Error()) > 512:
+			t.Fatalf("ParseImportID error of %d bytes", len(err.Error()))
+		}
+	})
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
-const resourceAddress = "immuta_integration.test"
-
 // lifecycleCase is one integration type's walk through the lifecycle.
 type lifecycleCase struct {
 	block string
@@ -70,21 +68,6 @@ func (tc lifecycleCase) driftPlan() plancheck.ResourceActionType {
 		return plancheck.ResourceActionUpdate
 	}
 	return tc.driftAction
-}
-
-func integrationConfig(srv *emulator.Server, block, body, autoBootstrap string) string {
-	ab := ""
-	if autoBootstrap != "" {
-		ab = "auto_bootstrap = " + autoBootstrap
-	}
-	return providerConfig(srv) + fmt.Sprintf(`
-resource "immuta_integration" "test" {
-  %s
-  %s = {
-%s
-  }
-}
-`, ab, block, body)
 }
 
 var lifecycleCases = []lifecycleCase{
@@ -536,32 +519,11 @@ resource "immuta_integration" "test" {
 	})
 }
 
-func checkSameID(ids *idRecorder) func(*terraform.State) error {
-	return func(s *terraform.State) error {
-		got := s.RootModule().Resources[resourceAddress].Primary.ID
-		if got != ids.get() {
-			return fmt.Errorf("id changed from %s to %s: the integration was replaced, not updated", ids.get(), got)
-		}
-		return nil
-	}
-}
-
 func checkNewID(ids *idRecorder) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		got := s.RootModule().Resources[resourceAddress].Primary.ID
 		if got == ids.get() {
 			return fmt.Errorf("id is still %s: expected a new integration", got)
-		}
-		return nil
-	}
-}
-
-// checkCount asserts how many integrations the emulator holds: no
-// duplicate, no orphan.
-func checkCount(srv *emulator.Server, want int) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if got := len(liveIntegrations(srv)); got != want {
-			return fmt.Errorf("the emulator holds %d integrations, want %d", got, want)
 		}
 		return nil
 	}

@@ -87,8 +87,6 @@ func adoptionTenant() []seedPayload {
 	return out
 }
 
-var planSummary = regexp.MustCompile(`Plan: (\d+) to import, (\d+) to add, (\d+) to change, (\d+) to destroy\.`)
-
 // secretAssignment matches a generated line that sets a secret attribute.
 func secretAssignment() *regexp.Regexp {
 	var names []string

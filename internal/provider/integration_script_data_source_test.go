@@ -288,16 +288,16 @@ func TestAccIntegrationScript_planTimeErrors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
-			step(scriptDataSource("x", "edit", "", "snowflake", sf), `Missing integration_id.*`+dsWrapped(`action = "edit" renders a script for an existing integration`)),
-			step(scriptDataSource("x", "delete", "", "", ""), `Missing integration_id.*`+dsWrapped(`action = "delete" renders`)),
+			step(scriptDataSource("x", "edit", "", "snowflake", sf), `Missing integration_id.*`+wrapped(`action = "edit" renders a script for an existing integration`)),
+			step(scriptDataSource("x", "delete", "", "", ""), `Missing integration_id.*`+wrapped(`action = "delete" renders`)),
 			step(scriptDataSource("x", "create", "  integration_id = \"3\"\n", "snowflake", sf), `integration_id is not used with this action`),
 			step(scriptDataSource("x", "create", "  auto_bootstrap = true\n", "snowflake", sf),
-				`Setup scripts are for auto_bootstrap = false.*`+dsWrapped("create the immuta_integration directly, no script needed")),
+				`Setup scripts are for auto_bootstrap = false.*`+wrapped("create the immuta_integration directly, no script needed")),
 			step(scriptDataSource("x", "initial-create", "", "snowflake", sf),
-				`No initial-create script for this type.*`+dsWrapped(`Only Amazon Redshift (redshift) and Azure Synapse Analytics (azure_synapse) integrations`)+
-					`.*`+dsWrapped(`Snowflake integrations have a single setup script: use action = "create".`)),
-			step(scriptDataSource("x", "create", "", "trino", ""), `No setup script for this type.*`+dsWrapped("Starburst (Trino) integrations have no setup script")),
-			step(scriptDataSource("x", "create", "", "", ""), `Missing integration type block.*`+dsWrapped(`action = "create" needs the integration's configuration`)),
+				`No initial-create script for this type.*`+wrapped(`Only Amazon Redshift (redshift) and Azure Synapse Analytics (azure_synapse) integrations`)+
+					`.*`+wrapped(`Snowflake integrations have a single setup script: use action = "create".`)),
+			step(scriptDataSource("x", "create", "", "trino", ""), `No setup script for this type.*`+wrapped("Starburst (Trino) integrations have no setup script")),
+			step(scriptDataSource("x", "create", "", "", ""), `Missing integration type block.*`+wrapped(`action = "create" needs the integration's configuration`)),
 			step(scriptDataSource("x", "create", "  redshift = {"+scriptRedshift+"\n  }\n", "snowflake", sf),
 				`Invalid Attribute Combination.*These attributes cannot be configured together`),
 			step(scriptDataSource("x", "create", "", "redshift", `
@@ -305,7 +305,7 @@ func TestAccIntegrationScript_planTimeErrors(t *testing.T) {
     database            = "DB"
     initial_database    = "dev"
     authentication_type = "userPassword"
-    username            = "admin"`), `Missing required attribute.*`+dsWrapped(`redshift.password is required when authentication_type = "userPassword". Set it.`)),
+    username            = "admin"`), `Missing required attribute.*`+wrapped(`redshift.password is required when authentication_type = "userPassword". Set it.`)),
 			step(scriptDataSource("x", "rotate", "", "snowflake", sf), `Invalid Attribute Value Match.*action value must be one of`),
 			step(scriptDataSource("x", "create", "", "snowflake", scriptSnowflake("https://"+scriptSFHost, "DB", "WH")), `must be a host name without scheme`),
 			step(scriptDataSource("x", "edit", "  integration_id = \"seven\"\n", "snowflake", sf), `must be an Immuta integration ID`),
@@ -326,11 +326,11 @@ func TestAccIntegrationScript_apiErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			step(scriptDataSource("x", "edit", "  integration_id = \"9999\"\n", "snowflake", scriptSnowflake(dsSnowflakeHost, "SEED_DB", "WH")),
-				`Integration not found.*`+dsWrapped("Immuta has no integration with ID 9999, so it has no edit script.")),
+				`Integration not found.*`+wrapped("Immuta has no integration with ID 9999, so it has no edit script.")),
 			step(scriptDataSource("x", "delete", fmt.Sprintf("  integration_id = %q\n", sfID), "redshift", scriptRedshift),
-				`Integration of another type.*`+dsWrapped(fmt.Sprintf("Immuta integration %s is a snowflake integration, not redshift", sfID))),
+				`Integration of another type.*`+wrapped(fmt.Sprintf("Immuta integration %s is a snowflake integration, not redshift", sfID))),
 			step(scriptDataSource("x", "delete", fmt.Sprintf("  integration_id = %q\n", rsID), "", ""),
-				`Immuta refused to render the delete script.*`+dsWrapped("Immuta answered 400: Scripts are only available for integrations with autoBootstrap set to false.")),
+				`Immuta refused to render the delete script.*`+wrapped("Immuta answered 400: Scripts are only available for integrations with autoBootstrap set to false.")),
 		},
 	})
 	if n := len(loggedCalls(srv, "POST", "/integrations/"+rsID+"/scripts/delete")); n == 0 {

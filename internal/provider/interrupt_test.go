@@ -51,8 +51,6 @@ func loggedAny(srv *emulator.Server, method, suffix string) bool {
 	return false
 }
 
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 const interruptConfig = `
 provider "immuta" {
   url             = %q
@@ -89,7 +87,7 @@ func TestAccInterrupt_duringCreateWait(t *testing.T) {
 		"Immuta carries on in the background", "holds the integration, tainted",
 		"terraform untaint <resource address>", "first waiting for Immuta to finish this create",
 	} {
-		if !strings.Contains(flat(out), want) {
+		if !shows(out, want) {
 			t.Errorf("the interrupted apply does not say %q:\n%s", want, out)
 		}
 	}
@@ -107,7 +105,7 @@ func TestAccInterrupt_duringCreateWait(t *testing.T) {
 		"Immuta was still creating Snowflake integration on interrupt.us-east-1.snowflakecomputing.com (id 1)",
 		"1 added, 0 changed, 1 destroyed",
 	} {
-		if !strings.Contains(flat(out), want) {
+		if !shows(out, want) {
 			t.Errorf("the apply after the interrupt does not say %q:\n%s", want, out)
 		}
 	}
@@ -139,7 +137,7 @@ func TestAccInterrupt_duringCreateRequest(t *testing.T) {
 		"Immuta now has a Snowflake integration on this host, with id 1",
 		"terraform import <resource address> 1",
 	} {
-		if !strings.Contains(flat(out), want) {
+		if !shows(out, want) {
 			t.Errorf("the interrupted apply does not say %q:\n%s", want, out)
 		}
 	}
@@ -173,7 +171,7 @@ func TestAccInterrupt_duringUpdateAndDeleteWaits(t *testing.T) {
 	out := tf.interruptedRun(ctx, func() bool { return loggedAny(srv, "GET", "/status") }, "apply", "-auto-approve")
 	for _, want := range []string{"Error: Interrupted while Immuta was working on the integration",
 		"waiting for Immuta to apply the change", "keeps the previous values", "run terraform plan once Immuta has finished"} {
-		if !strings.Contains(flat(out), want) {
+		if !shows(out, want) {
 			t.Errorf("the interrupted update does not say %q:\n%s", want, out)
 		}
 	}
@@ -190,7 +188,7 @@ func TestAccInterrupt_duringUpdateAndDeleteWaits(t *testing.T) {
 	srv.Emulator.ClearRequests()
 	out = tf.interruptedRun(ctx, func() bool { return loggedAny(srv, "GET", "/status") }, "destroy", "-auto-approve")
 	for _, want := range []string{"waiting for Immuta to delete", "still holds the integration", "run the same terraform command again"} {
-		if !strings.Contains(flat(out), want) {
+		if !shows(out, want) {
 			t.Errorf("the interrupted delete does not say %q:\n%s", want, out)
 		}
 	}

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 )
 
 func TestProviderSchemaIsValid(t *testing.T) {
@@ -252,5 +254,76 @@ func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
 		if requests != 1 {
 			t.Errorf("max_retries = 0 (from the environment: %t) sent %d requests, want 1", fromEnv, requests)
 		}
+	}
+}
+
+// What a platform team runs into in CI, through the terraform binary and its
+// exit codes: one error for a wrong key or url, whatever the plan holds.
+
+// TestAccProviderCheck_oneErrorPerRun: a plan with only creates pending
+// fails with a wrong or non-admin key, and a plan with three integrations in
+// state prints the 401 once, not once per resource; nothing else is asked.
+func TestAccProviderCheck_oneErrorPerRun(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
+	srv, err := emulator.Start(emulator.Options{APIKey: testAPIKey, NonAdminAPIKey: "non-admin-key-3c1f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	resources := manualSnowflake("a", "a.snowflakecomputing.com") + manualSnowflake("b", "b.snowflakecomputing.com") +
+		manualSnowflake("c", "c.snowflakecomputing.com")
+
+	for _, tc := range []struct{ key, want, fix string }{
+		{"wrong-key-0000", "Error: Immuta rejected the API key", "expired or revoked"},
+		{"non-admin-key-3c1f", "Error: The API key may not manage integrations", "APPLICATION_ADMIN"},
+	} {
+		tf.write(providerBlock(srv.URL, tc.key) + resources)
+		out, err := tf.run(ctx, "plan")
+		if err == nil || countOf(out, tc.want) != 1 || !shows(out, tc.fix) || !strings.Contains(out, "api_key") {
+			t.Fatalf("plan of creates with key %s: %v, want exactly one %q:\n%s", tc.key, err, tc.want, out)
+		}
+	}
+	if calls := callsBeyondAccessCheck(srv); len(calls) != 0 {
+		t.Fatalf("a refused key still reached the API: %+v", calls)
+	}
+
+	tf.write(providerBlock(srv.URL, testAPIKey) + resources)
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	tf.write(providerBlock(srv.URL, "wrong-key-0000") + resources)
+	out, err := tf.run(ctx, "plan")
+	if err == nil || countOf(out, "Error: Immuta rejected the API key") != 1 || strings.Contains(out, "Cannot read integration") {
+		t.Fatalf("plan with three integrations in state and a wrong key: %v, want one error:\n%s", err, out)
+	}
+	tf.write(providerBlock(srv.URL, testAPIKey) + resources)
+	tf.mustRun(ctx, "destroy", "-auto-approve")
+}
+
+// TestAccProviderCheck_urlErrors: a url nobody answers on, a url of http
+// server written as https, and a url with a path that is not Immuta's API
+// each get one error on url that says what to check.
+func TestAccProviderCheck_urlErrors(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
+	srv := startEmulator(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	for _, tc := range []struct{ name, url, want, detail string }{
+		{"connection refused", closed, "Error: Cannot reach Immuta", "connection refused"},
+		{"http server, https url", strings.Replace(srv.URL, "http://", "https://", 1), "Error: Cannot reach Immuta",
+			"server gave HTTP response to HTTPS client"},
+		{"wrong base path", srv.URL + "/not-immuta", "Error: The url does not lead to Immuta's API", "root URL without a path"},
+	} {
+		tf.write(providerBlock(tc.url, testAPIKey) + manualSnowflake("a", "a.snowflakecomputing.com"))
+		out, err := tf.run(ctx, "plan")
+		if err == nil || countOf(out, tc.want) != 1 || !shows(out, tc.detail) ||
+			!shows(out, "IMMUTA_URL") || !strings.Contains(out, "provider[") {
+			t.Errorf("%s: %v, want one %q naming url:\n%s", tc.name, err, tc.want, out)
+		}
+	}
+	if n := len(srv.Emulator.Integrations()); n != 0 {
+		t.Fatalf("%d integrations made through wrong urls", n)
 	}
 }

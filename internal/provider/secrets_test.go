@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
@@ -653,4 +655,18 @@ func TestAccSecretsNeverLeakCLI(t *testing.T) {
 	if !strings.Contains(strings.Join(outputs, "\n"), "(sensitive value)") {
 		t.Error("no plan showed a sensitive value: the outputs searched are not the plans")
 	}
+}
+
+func TestAccIntegration_secretsAreSensitiveInPlans(t *testing.T) {
+	srv := startEmulator(t)
+	accPreCheck(t)
+	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
+		Config: integrationConfig(srv, "redshift", lifecycleCases[2].full, "true"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectSensitiveValue(resourceAddress, tfjsonpath.New("redshift").AtMapKey("secret_key")),
+				plancheck.ExpectSensitiveValue(resourceAddress, tfjsonpath.New("redshift").AtMapKey("session_token")),
+			},
+		},
+	}))
 }

@@ -103,7 +103,7 @@ func TestAccUnmanagedSettings_keptByEveryUpdate(t *testing.T) {
 			// Imported: one warning names the setting; updates keep it.
 			tf.mustRun(ctx, "state", "rm", "immuta_integration.dbx")
 			out := tf.mustRun(ctx, "import", "immuta_integration.dbx", id)
-			if countOf(out, "Warning: Settings this provider does not manage") != 1 || !strings.Contains(flat(out), "does not model: proxyOptions.") {
+			if countOf(out, "Warning: Settings this provider does not manage") != 1 || !shows(out, "does not model: proxyOptions.") {
 				t.Errorf("the import does not say once that proxyOptions is not managed:\n%s", out)
 			}
 			if code, out := tf.detailedExitCode(ctx); code != 0 || providerWarnings(out) > 0 {
@@ -189,8 +189,8 @@ func TestAccUnmanagedSettings_readBeforeUpdateFails(t *testing.T) {
 	// No refresh: the only read of the integration is the one before the PUT.
 	srv.Emulator.AddFault(emulator.FaultRule{Method: "GET", Path: "/integrations/" + id, Times: 0, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 500}}})
 	out, err := tf.run(ctx, "apply", "-auto-approve", "-refresh=false")
-	if err == nil || !strings.Contains(flat(out), "Cannot update integration: reading it first failed") ||
-		!strings.Contains(flat(out), "Nothing was sent: Immuta and the state are unchanged") {
+	if err == nil || !shows(out, "Cannot update integration: reading it first failed") ||
+		!shows(out, "Nothing was sent: Immuta and the state are unchanged") {
 		t.Fatalf("an update whose read failed: %v, want the error saying nothing was sent:\n%s", err, out)
 	}
 	if n := len(loggedCallsPrefix(srv, "PUT", "/integrations/")); n != 0 {

@@ -4,17 +4,22 @@
 package provider
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 )
@@ -55,28 +60,6 @@ resource "immuta_integration" "wo" {
 `, srv.URL, testAPIKey, host, host, warehouse, version)
 }
 
-// detailedExitCode runs terraform plan -detailed-exitcode and returns its
-// exit code (0 no change, 1 error, 2 changes) and output.
-// providerWarnings counts the warnings in Terraform's output but the one
-// about the development override every test's CLI configuration sets.
-func providerWarnings(out string) int {
-	return strings.Count(out, "Warning:") - strings.Count(out, "Warning: Provider development overrides are in effect")
-}
-
-func (c *terraformCLI) detailedExitCode(ctx context.Context, args ...string) (int, string) {
-	c.t.Helper()
-	out, err := c.run(ctx, append([]string{"plan", "-detailed-exitcode"}, args...)...)
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, out
-	case errors.As(err, &exit):
-		return exit.ExitCode(), out
-	}
-	c.t.Fatalf("terraform plan: %v\n%s", err, out)
-	return -1, out
-}
-
 // TestAccWriteOnly_driftAndRotationWithoutVersions: the write-only rule as
 // documented, on both answer styles. Drift in a setting of an integration
 // whose credential is write-only is an update naming the setting (exit 2),
@@ -112,7 +95,7 @@ func TestAccWriteOnly_driftAndRotationWithoutVersions(t *testing.T) {
 					t.Fatalf("%s: plan -detailed-exitcode exited %d, want %d:\n%s", what, code, want, out)
 				}
 				for _, s := range contains {
-					if !strings.Contains(flat(out), s) {
+					if !shows(out, s) {
 						t.Errorf("%s: the plan does not say %q:\n%s", what, s, out)
 					}
 				}
@@ -284,14 +267,14 @@ resource "immuta_integration" "dbx" {
 	tf.write(config("/sql/1.0/warehouses/b"))
 	code, out := tf.detailedExitCode(ctx, "-var", "token=dapi-one")
 	if code != 2 || countOf(out, "Warning: Configured write-only secrets will be sent") != 1 ||
-		!strings.Contains(flat(out), "sends the configured databricks.token_wo") || !strings.Contains(flat(out), "no record of the value last applied") {
+		!shows(out, "sends the configured databricks.token_wo") || !shows(out, "no record of the value last applied") {
 		t.Fatalf("first update without a record: exit %d, want 2 and one warning naming databricks.token_wo:\n%s", code, out)
 	}
 	tf.mustRun(ctx, "apply", "-auto-approve", "-var", "token=dapi-one")
 	if rec := liveIntegrations(srv)[0]; rec.Config["token"] != "dapi-one" || rec.Config["httpPath"] != "/sql/1.0/warehouses/b" {
 		t.Errorf("Immuta holds %v after the first update, want the configured token and path", rec.Config)
 	}
-	if code, out := tf.detailedExitCode(ctx, "-var", "token=dapi-two"); code != 2 || !strings.Contains(flat(out), "+ token_wo_version = 1") || providerWarnings(out) > 0 {
+	if code, out := tf.detailedExitCode(ctx, "-var", "token=dapi-two"); code != 2 || !shows(out, "+ token_wo_version = 1") || providerWarnings(out) > 0 {
 		t.Fatalf("a changed token after the first update: exit %d, want 2, the version counted from 1 and no warning:\n%s", code, out)
 	}
 	tf.mustRun(ctx, "destroy", "-auto-approve", "-var", "token=dapi-one")
@@ -324,34 +307,147 @@ func privateOf(t *testing.T, stateFile []byte) string {
 	return string(keys[writeOnlyKey])
 }
 
-// stateAttr reads one attribute of a resource from `terraform show -json`.
-func stateAttr(t *testing.T, tf *terraformCLI, ctx context.Context, address string, names ...string) any {
-	t.Helper()
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
+func TestAccIntegration_writeOnlySecrets(t *testing.T) {
+	srv := startEmulator(t)
+	ids := &idRecorder{}
+	accPreCheck(t)
+	// Not parallel: the test sets an environment variable.
+	resource.Test(t, basicCase(srv,
+		resource.TestStep{
+			Config: integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-1", 1), "true"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
+			},
+			Check: resource.ComposeTestCheckFunc(ids.record(resourceAddress), checkStoredField(srv, ids, "password", "wo-secret-1")),
+		},
+		resource.TestStep{ // a new version sends the new write-only value
+			Config: integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeTestCheckFunc(checkSameID(ids), checkStoredField(srv, ids, "password", "wo-secret-2")),
+		},
+		resource.TestStep{ // destroy finds no password: the plan warns, delete fails before calling Immuta
+			Config:      integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
+			Destroy:     true,
+			ExpectError: regexp.MustCompile(`(?s)Privileged credentials needed to delete the integration.*IMMUTA_DELETE_PASSWORD`),
+			Check: func(*terraform.State) error {
+				if n := requestsMatching(srv, "DELETE", "/integrations"); n != 0 {
+					return fmt.Errorf("%d DELETE requests reached Immuta without credentials", n)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{ // with the variable set, the destroy goes through with that password
+			PreConfig: func() { t.Setenv("IMMUTA_DELETE_PASSWORD", "wo-secret-2") },
+			Config:    integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
+			Destroy:   true,
+			Check:     checkCount(srv, 0),
+		},
+	))
+}
+
+const writeOnlyUpdateConfig = `
+provider "immuta" {
+  url             = %q
+  api_key         = %q
+  request_timeout = "10s"
+}
+
+resource "immuta_integration" "test" {
+  snowflake = {
+    host                = "wo-rule.us-east-1.snowflakecomputing.com"
+    warehouse           = %q
+    database            = "IMMUTA"
+    authentication_type = "userPassword"
+    username            = "IMMUTA_SYSTEM"
+    password_wo         = %q
+    password_wo_version = %d
+  }
+  %s
+}
+`
+
+// TestAccWriteOnly_explicitVersions: a version set in the configuration
+// works as it always did, without being needed for other changes. An
+// in-place change with the version unchanged sends the configured value
+// (the configuration is the truth); a changed version sends it, down as
+// well as up; a change of timeouts alone sends nothing at all; and the
+// update plans leave validation_results known (quiet).
+func TestAccWriteOnly_explicitVersions(t *testing.T) {
+	accPreCheck(t)
+	srv := startEmulator(t)
+	config := func(warehouse, password string, version int, extra string) string {
+		return fmt.Sprintf(writeOnlyUpdateConfig, srv.URL, testAPIKey, warehouse, password, version, extra)
 	}
-	out := tf.mustRun(ctx, "show", "-json")
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &shown); err != nil {
-		t.Fatalf("show -json: %v\n%s", err, out)
-	}
-	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address != address {
-			continue
+	puts := func() int { return len(loggedCallsPrefix(srv, "PUT", "/integrations/")) }
+	storedPassword := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, rec := range srv.Emulator.Integrations() {
+				if rec.Config["password"] != want {
+					return fmt.Errorf("Immuta holds password %v, want %q", rec.Config["password"], want)
+				}
+			}
+			return nil
 		}
-		var v any = r.Values
-		for _, n := range names {
-			m, _ := v.(map[string]any)
-			v = m[n]
-		}
-		return v
 	}
-	t.Fatalf("%s is not in the state:\n%s", address, out)
-	return nil
+	// Settings left out and filled in by Immuta (workspaces) are sent back
+	// with a full-payload update, as documented.
+	sentBack := func(fragment string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			calls := loggedCallsPrefix(srv, "PUT", "/integrations/")
+			if len(calls) == 0 || !strings.Contains(string(calls[len(calls)-1].Body), fragment) {
+				return fmt.Errorf("the last PUT does not send %s back: %+v", fragment, calls)
+			}
+			return nil
+		}
+	}
+	putsAre := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := puts(); n != want {
+				return fmt.Errorf("%d PUT requests, want %d", n, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             checkNothingLeft(srv),
+		Steps: []resource.TestStep{
+			{Config: config("WH_1", "pw-one", 1, ""), Check: resource.ComposeTestCheckFunc(storedPassword("pw-one"), putsAre(0))},
+			{ // another setting, same value, same version: one PUT with the configured value
+				Config: config("WH_2", "pw-one", 1, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("validation_results"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeTestCheckFunc(storedPassword("pw-one"), putsAre(1),
+					resource.TestCheckResourceAttr(resourceAddress, "snowflake.warehouse", "WH_2"),
+					sentBack(`"workspaces":{"enabled":false`)),
+			},
+			{
+				Config: config("WH_2", "pw-two", 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(storedPassword("pw-two"), putsAre(2)),
+			},
+			{ // any change of the version sends the value, down as well as up
+				Config: config("WH_2", "pw-three", 1, ""),
+				Check:  resource.ComposeTestCheckFunc(storedPassword("pw-three"), putsAre(3)),
+			},
+			{ // timeouts are Terraform's own: nothing to send, no version needed
+				Config: config("WH_2", "pw-three", 1, `timeouts = { update = "5m" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(putsAre(3), resource.TestCheckResourceAttr(resourceAddress, "timeouts.update", "5m")),
+			},
+		},
+	})
 }

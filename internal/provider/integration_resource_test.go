@@ -4,15 +4,20 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
+	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
 // Bad configurations are rejected at plan time, with an error naming the
@@ -324,12 +329,6 @@ func TestAccBadConfigurationsRejectedAtPlanTime(t *testing.T) {
 	}
 }
 
-// errorPattern compiles an expected error; Terraform wraps long lines, so a
-// space matches any run of white space.
-func errorPattern(s string) *regexp.Regexp {
-	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(s, " ", `\s+`))
-}
-
 func badConfigText(srv *emulator.Server, tc badConfig) string {
 	provider := fmt.Sprintf("url = %q\n  api_key = %q", srv.URL, testAPIKey)
 	if tc.provider != "" {
@@ -339,4 +338,110 @@ func badConfigText(srv *emulator.Server, tc badConfig) string {
 		}
 	}
 	return fmt.Sprintf("provider \"immuta\" {\n  %s\n}\n\nresource \"immuta_integration\" \"test\" {\n%s}\n", provider, tc.resource)
+}
+
+// TestAccSchema_describedAndOneErrorPerConflict: timeouts is described in
+// `terraform providers schema -json`; `token` with `token_wo` is one error,
+// and `password_wo` without its version is valid (the provider counts it).
+func TestAccSchema_describedAndOneErrorPerConflict(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 2*time.Minute)
+
+	tf.write(`
+resource "immuta_integration" "db" {
+  databricks = {
+    workspace_url       = "dbc-1234.cloud.databricks.com"
+    http_path           = "/sql/1.0/warehouses/abc123"
+    authentication_type = "token"
+    token               = "dapi-1"
+    token_wo            = "dapi-2"
+    token_wo_version    = 1
+  }
+}
+`)
+	out, err := tf.run(ctx, "validate")
+	if err == nil || countOf(out, "Error:") != 1 || !shows(out, `"databricks.token_wo" cannot be specified when "databricks.token" is specified`) {
+		t.Fatalf("token with token_wo: %v, want one error:\n%s", err, out)
+	}
+	tf.write(strings.Replace(manualSnowflake("a", "a.snowflakecomputing.com"),
+		`password            = "platform-team-pw-1"`, `password_wo         = "platform-team-pw-1"`, 1))
+	out, err = tf.run(ctx, "validate")
+	if err != nil || !strings.Contains(out, "The configuration is valid") {
+		t.Fatalf("password_wo without password_wo_version (the provider counts it): %v:\n%s", err, out)
+	}
+
+	tf.write("")
+	out = tf.mustRun(ctx, "providers", "schema", "-json")
+	var schema struct {
+		ProviderSchemas map[string]struct {
+			ResourceSchemas map[string]struct {
+				Block struct {
+					Attributes map[string]struct {
+						Description string `json:"description"`
+					} `json:"attributes"`
+				} `json:"block"`
+			} `json:"resource_schemas"`
+		} `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &schema); err != nil {
+		t.Fatalf("schema JSON: %v\n%s", err, out)
+	}
+	res := schema.ProviderSchemas["registry.terraform.io/immuta/immuta"].ResourceSchemas["immuta_integration"]
+	for _, name := range []string{"timeouts", "validation_results", "status", "auto_bootstrap"} {
+		if d := res.Block.Attributes[name].Description; len(d) < 40 {
+			t.Errorf("%s has no real description in providers schema -json: %q", name, d)
+		}
+	}
+}
+
+func TestExactlyOneTypeBlock(t *testing.T) {
+	blocks := func(values map[string]types.Object) integrationModel {
+		m := integrationModel{Blocks: map[string]types.Object{}}
+		for _, t := range integrationtype.All {
+			v, ok := values[t.Block]
+			if !ok {
+				v = types.ObjectNull(map[string]attr.Type{})
+			}
+			m.Blocks[t.Block] = v
+		}
+		return m
+	}
+	set := types.ObjectValueMust(map[string]attr.Type{}, map[string]attr.Value{})
+	unknown := types.ObjectUnknown(map[string]attr.Type{})
+	cases := []struct {
+		name   string
+		blocks map[string]types.Object
+		ok     bool
+		errs   []string
+	}{
+		{"one", map[string]types.Object{"bigquery": set}, true, nil},
+		{"none", nil, false, []string{"Set exactly one integration type block: snowflake, databricks, redshift, azure_synapse, bigquery, s3, trino."}},
+		{"two", map[string]types.Object{"snowflake": set, "s3": set}, false, []string{"snowflake and s3 are set"}},
+		{"three", map[string]types.Object{"snowflake": set, "s3": set, "trino": set}, false, []string{"snowflake and s3 and trino", "snowflake and s3 and trino"}},
+		{"unknown only", map[string]types.Object{"redshift": unknown}, false, nil},
+		{"one and an unknown", map[string]types.Object{"redshift": unknown, "s3": set}, true, nil},
+	}
+	for _, c := range cases {
+		var diags diag.Diagnostics
+		got, _, ok := exactlyOneTypeBlock(blocks(c.blocks), &diags)
+		if ok != c.ok || len(diags.Errors()) != len(c.errs) {
+			t.Errorf("%s: ok=%v with %d errors %v, want ok=%v with %d", c.name, ok, len(diags.Errors()), diags, c.ok, len(c.errs))
+			continue
+		}
+		if c.ok {
+			var want *integrationtype.Type
+			for _, t := range integrationtype.All {
+				if _, set := c.blocks[t.Block]; set && !c.blocks[t.Block].IsUnknown() {
+					want = t
+				}
+			}
+			if got != want {
+				t.Errorf("%s: returned %v, want the %s type", c.name, got, want.Block)
+			}
+		}
+		for i, want := range c.errs {
+			if !strings.Contains(diags.Errors()[i].Detail(), want) {
+				t.Errorf("%s: error %q does not say %q", c.name, diags.Errors()[i].Detail(), want)
+			}
+		}
+	}
 }

@@ -4,14 +4,20 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,50 +30,104 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
 
-// Tests of what a real tenant may answer, beyond the echoing emulator
-// (IMMUTA_API.md, Sparse answers): the emulator's literal style.
+func integrationSchemaState(t *testing.T) tfsdk.State {
+	t.Helper()
+	var resp fwresource.SchemaResponse
+	newIntegrationResource().Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema: %v", resp.Diagnostics)
+	}
+	return tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(context.Background()), nil)}
+}
 
-// An imported auto-bootstrapped integration has no privileged credentials
-// in state (Immuta does not keep them): destroy names every one it needs and
-// sends nothing to Immuta; with the IMMUTA_DELETE_ variables set, the
-// destroy sends the full privileged set and Immuta accepts it.
-func TestAccIntegration_importedAutoBootstrapDeletesWithCredentialsFromEnvironment(t *testing.T) {
-	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
-	id := seedSnowflake(t, srv, true)
-	config := integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "seeded-pw", 1), "true")
-	accPreCheck(t)
-	// Not parallel: the test sets environment variables.
-	resource.Test(t, basicCase(srv,
-		resource.TestStep{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateId: id, ImportStatePersist: true},
-		resource.TestStep{
-			Config:  config,
-			Destroy: true,
-			ExpectError: regexp.MustCompile(`(?s)Privileged credentials needed to delete the integration.*` +
-				`IMMUTA_DELETE_AUTHENTICATION_TYPE.*IMMUTA_DELETE_ROLE.*userPassword:\s+username,\s+password`),
-			Check: func(*terraform.State) error {
-				if n := requestsMatching(srv, "DELETE", "/integrations"); n != 0 {
-					return fmt.Errorf("%d DELETE requests reached Immuta without credentials", n)
-				}
-				return nil
-			},
-		},
-		resource.TestStep{
-			PreConfig: func() {
-				t.Setenv("IMMUTA_DELETE_AUTHENTICATION_TYPE", "userPassword")
-				t.Setenv("IMMUTA_DELETE_ROLE", "ACCOUNTADMIN")
-				t.Setenv("IMMUTA_DELETE_USERNAME", "IMMUTA_SYSTEM")
-				t.Setenv("IMMUTA_DELETE_PASSWORD", "seeded-pw")
-			},
-			Config:  config,
-			Destroy: true,
-			Check:   checkCount(srv, 0),
-		},
-	))
+// trinoBlock is a Trino block with a rotation counter and a key.
+func trinoBlock(t *testing.T) types.Object {
+	t.Helper()
+	attrTypes := integrationtype.Trino.AttrTypes()
+	attrs := map[string]attr.Value{}
+	for name, typ := range attrTypes {
+		v, err := typ.ValueFromTerraform(context.Background(), tftypes.NewValue(typ.TerraformType(context.Background()), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs[name] = v
+	}
+	attrs["rotate_api_key"] = types.Int64Value(3)
+	attrs["api_key"] = types.StringValue("k")
+	return types.ObjectValueMust(attrTypes, attrs)
+}
+
+func TestWriteStateThenReadItBack(t *testing.T) {
+	ctx := context.Background()
+	state := integrationSchemaState(t)
+	written := integrationState{
+		Type: integrationtype.Trino, ID: "42", AutoBootstrap: types.BoolValue(true), Status: "enabled",
+		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t),
+	}
+	// timeouts never read (an import) must not break the write.
+	if diags := writeState(ctx, &state, written, timeouts.Value{}); diags.HasError() {
+		t.Fatalf("writeState: %v", diags)
+	}
+
+	// The model and the framework's own reader agree on what was written.
+	m, diags := stateModel(ctx, state)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	var id, status types.String
+	var rotation types.Int64
+	state.GetAttribute(ctx, path.Root("id"), &id)
+	state.GetAttribute(ctx, path.Root("status"), &status)
+	state.GetAttribute(ctx, trinoRotation, &rotation)
+	if id.ValueString() != "42" || status.ValueString() != "enabled" || rotation.ValueInt64() != 3 {
+		t.Errorf("the framework read id=%s status=%s rotate_api_key=%s", id, status, rotation)
+	}
+	if !m.ID.Equal(id) || !m.Status.Equal(status) || !m.AutoBootstrap.ValueBool() || !m.Timeouts.IsNull() {
+		t.Errorf("the model read id=%s status=%s auto_bootstrap=%s timeouts=%s", m.ID, m.Status, m.AutoBootstrap, m.Timeouts)
+	}
+	got, block, ok := m.typeBlock()
+	if !ok || got != integrationtype.Trino || !block.Equal(written.Block) {
+		t.Errorf("typeBlock = %v %v", got, ok)
+	}
+	if other := m.Blocks[integrationtype.Snowflake.Block]; !other.IsNull() {
+		t.Errorf("the snowflake block of a Trino integration = %s, want null", other)
+	}
+}
+
+func TestModelOfNothing(t *testing.T) {
+	// A create has no state and a destroy no plan: the zero model, with no
+	// type block.
+	m, diags := stateModel(context.Background(), integrationSchemaState(t))
+	if diags.HasError() || !m.ID.IsNull() || m.Blocks != nil {
+		t.Fatalf("the model of a null state = %+v (%v)", m, diags)
+	}
+	if _, _, ok := m.typeBlock(); ok {
+		t.Error("a null state has a type block")
+	}
+}
+
+func TestWriteStateRefusesAMistypedValue(t *testing.T) {
+	ctx := context.Background()
+	state := integrationSchemaState(t)
+	before := state.Raw
+	// A Trino block under the Snowflake type: dropping it would lose the
+	// integration from state (and leave it orphaned in Immuta).
+	mistyped := integrationState{Type: integrationtype.Snowflake, ID: "1", AutoBootstrap: types.BoolValue(false),
+		ValidationResults: validationResultsValue(nil), Block: trinoBlock(t)}
+	diags := writeState(ctx, &state, mistyped, timeouts.Value{})
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "cannot save snowflake in state") {
+		t.Fatalf("writeState of a mistyped block: %v", diags)
+	}
+	if !state.Raw.Equal(before) {
+		t.Error("a refused write changed the state")
+	}
 }
 
 // A host name answered in lower case and an https URL answered without its
 // trailing slash are the configured values: the apply is consistent and the
 // next plan empty; a real change to the same field still shows as drift.
+// (What a real tenant may answer, beyond the echoing emulator: the literal
+// answer style, IMMUTA_API.md, Sparse answers.)
 func TestAccIntegration_normalisedAnswersAreNoDrift(t *testing.T) {
 	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	ids := &idRecorder{}

@@ -4,7 +4,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,48 +20,67 @@ import (
 	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 )
 
-const sfHost = "acme.us-east-1.snowflakecomputing.com"
-
-// snowflake returns a manual Snowflake block body with the given warehouse.
-func snowflake(warehouse string) string {
-	return fmt.Sprintf(`
-    host                = %q
-    warehouse           = %q
-    database            = "IMMUTA_DB"
-    role                = "ACCOUNTADMIN"
-    authentication_type = "userPassword"
-    username            = "IMMUTA_SYSTEM"
-    password            = "snowflake-pw-1"`, sfHost, warehouse)
+// A server that keeps answering 409 "busy" while the integration's status
+// says enabled gets a bounded number of requests (the waiter's pace: a few a
+// second at first, well under one a second later), not tens of thousands,
+// and the error names the busy state and the timeout to raise.
+func TestAccIntegration_busyForeverIsPacedAndNamed(t *testing.T) {
+	srv := startEmulator(t)
+	ids := &idRecorder{}
+	accPreCheck(t)
+	update := integrationConfig(srv, "snowflake", snowflake("OTHER_WH")+"\n  }\n  timeouts = {\n    update = \"6s\"", "")
+	resource.ParallelTest(t, basicCase(srv,
+		resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""), Check: ids.record(resourceAddress)},
+		resource.TestStep{
+			PreConfig: func() {
+				srv.Emulator.ClearRequests()
+				addFault(t, srv, emulator.FaultRule{Method: "PUT", Path: "/integrations/" + ids.get(), Times: 0, Action: emulator.FaultAction{Fault: emulator.Respond{Status: 409, Message: "Unable to edit integration with ID " + ids.get() + " in current state editing."}}})
+			},
+			Config:      update,
+			ExpectError: regexp.MustCompile(`(?s)Timed out trying to update integration.*busy\s+\(status\s+editing\).*timeouts\.update`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				// Over 6 s: about 20 PUTs at the waiter's pace; the old loop sent
+				// thousands a second.
+				n := requestsMatching(srv, "PUT", "/integrations/"+ids.get())
+				t.Logf("%d PUT requests while busy", n)
+				if n == 0 || n > 40 {
+					t.Errorf("%d PUT requests in 6 s of busy answers", n)
+				}
+				srv.Emulator.ClearFaults()
+			},
+			Config: update,
+			Check: func(*terraform.State) error {
+				rec, _ := srv.Emulator.Integration(ids.get())
+				if rec.Config["warehouse"] != "OTHER_WH" {
+					return fmt.Errorf("warehouse %v after the busy spell", rec.Config["warehouse"])
+				}
+				return nil
+			},
+		},
+	))
 }
 
-// wrapped matches s in Terraform's output, which wraps long lines.
-func wrapped(s string) string {
-	return strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`)
-}
-
-func failedTest(name, message string) emulator.ValidationTest {
-	return emulator.ValidationTest{Name: name, Status: "failed", Message: message}
-}
-
-const (
-	warehouseTest     = "Initial Validation: Default Warehouse Access Test"
-	warehouseMessage  = "Warehouse COMPUTE_WH does not exist or the Immuta role cannot use it. Grant USAGE on the warehouse."
-	connectionTest    = "Initial Validation: Basic Connection Test"
-	connectionMessage = "Unable to connect: the credentials were rejected."
-)
-
-func addFault(t *testing.T, srv *emulator.Server, r emulator.FaultRule) {
-	t.Helper()
-	srv.Emulator.AddFault(r)
-}
-
-func basicCase(srv *emulator.Server, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{
-		PreCheck:                 nil,
-		ProtoV6ProviderFactories: testProviders,
-		CheckDestroy:             checkNothingLeft(srv),
-		Steps:                    steps,
-	}
+// A create whose wait ended healthy is never tainted because the read-back
+// that follows failed: the state keeps the planned values with a warning,
+// and the next plan reads the integration again and is empty.
+func TestAccIntegration_healthyCreateSurvivesAFailedReadBack(t *testing.T) {
+	srv := startEmulator(t)
+	accPreCheck(t)
+	addFault(t, srv, emulator.FaultRule{Method: "GET", Path: "/integrations/1", Times: 1,
+		Action: emulator.FaultAction{Fault: emulator.Handle{Answer: emulator.OverrideAnswer{"config": nil}}}})
+	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
+		Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), ""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttr(resourceAddress, "id", "1"),
+			resource.TestCheckResourceAttr(resourceAddress, "status", "enabled"),
+			checkCount(srv, 1),
+		),
+	}))
 }
 
 func TestAccIntegration_validationFailureOnCreate(t *testing.T) {
@@ -253,154 +271,6 @@ resource "immuta_integration" "test" {
 	}))
 }
 
-// deleteBodies returns the logged bodies of DELETE requests.
-func deleteBodies(srv *emulator.Server) []string {
-	var out []string
-	for _, r := range srv.Emulator.Requests() {
-		if r.Method == "DELETE" {
-			out = append(out, strings.TrimSpace(string(r.Body)))
-		}
-	}
-	return out
-}
-
-func TestAccIntegration_deleteCredentials(t *testing.T) {
-	t.Run("auto-bootstrapped with credentials in state", func(t *testing.T) {
-		srv := startEmulator(t)
-		accPreCheck(t)
-		resource.ParallelTest(t, basicCase(srv,
-			resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "true")},
-			resource.TestStep{
-				Config: providerConfig(srv),
-				Check: func(*terraform.State) error {
-					bodies := deleteBodies(srv)
-					if len(bodies) != 1 {
-						return fmt.Errorf("DELETE bodies %v, want one", bodies)
-					}
-					var body struct {
-						Config map[string]any `json:"config"`
-					}
-					if err := json.Unmarshal([]byte(bodies[0]), &body); err != nil {
-						return fmt.Errorf("DELETE body %q: %v", bodies[0], err)
-					}
-					for _, k := range []string{"authenticationType", "username", "password", "role"} {
-						if _, ok := body.Config[k]; !ok {
-							return fmt.Errorf("DELETE body %s lacks %s", bodies[0], k)
-						}
-					}
-					if _, ok := body.Config["warehouse"]; ok {
-						return fmt.Errorf("DELETE body %s carries more than the credentials", bodies[0])
-					}
-					return checkCount(srv, 0)(nil)
-				},
-			},
-		))
-	})
-	t.Run("manual has no body", func(t *testing.T) {
-		srv := startEmulator(t)
-		accPreCheck(t)
-		resource.ParallelTest(t, basicCase(srv,
-			resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "false")},
-			resource.TestStep{
-				Config: providerConfig(srv),
-				Check: func(*terraform.State) error {
-					bodies := deleteBodies(srv)
-					if len(bodies) != 1 || (bodies[0] != "" && bodies[0] != "null") {
-						return fmt.Errorf("DELETE bodies %q, want one without a body", bodies)
-					}
-					return checkCount(srv, 0)(nil)
-				},
-			},
-		))
-	})
-	t.Run("databricks auto-bootstrapped has no body", func(t *testing.T) {
-		srv := startEmulator(t)
-		accPreCheck(t)
-		resource.ParallelTest(t, basicCase(srv,
-			resource.TestStep{Config: integrationConfig(srv, "databricks", lifecycleCases[1].minimal, "true")},
-			resource.TestStep{
-				Config: providerConfig(srv),
-				Check: func(*terraform.State) error {
-					bodies := deleteBodies(srv)
-					if len(bodies) != 1 || (bodies[0] != "" && bodies[0] != "null") {
-						return fmt.Errorf("DELETE bodies %q, want one without a body", bodies)
-					}
-					return nil
-				},
-			},
-		))
-	})
-}
-
-const writeOnlySnowflake = `
-    host                = "acme.us-east-1.snowflakecomputing.com"
-    warehouse           = "COMPUTE_WH"
-    database            = "IMMUTA_DB"
-    role                = "ACCOUNTADMIN"
-    authentication_type = "userPassword"
-    username            = "IMMUTA_SYSTEM"
-    password_wo         = %q
-    password_wo_version = %d`
-
-func TestAccIntegration_writeOnlySecrets(t *testing.T) {
-	srv := startEmulator(t)
-	ids := &idRecorder{}
-	accPreCheck(t)
-	// Not parallel: the test sets an environment variable.
-	resource.Test(t, basicCase(srv,
-		resource.TestStep{
-			Config: integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-1", 1), "true"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password_wo"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("snowflake").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
-			},
-			Check: resource.ComposeTestCheckFunc(ids.record(resourceAddress), checkStoredField(srv, ids, "password", "wo-secret-1")),
-		},
-		resource.TestStep{ // a new version sends the new write-only value
-			Config: integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
-			},
-			Check: resource.ComposeTestCheckFunc(checkSameID(ids), checkStoredField(srv, ids, "password", "wo-secret-2")),
-		},
-		resource.TestStep{ // destroy finds no password: the plan warns, delete fails before calling Immuta
-			Config:      integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
-			Destroy:     true,
-			ExpectError: regexp.MustCompile(`(?s)Privileged credentials needed to delete the integration.*IMMUTA_DELETE_PASSWORD`),
-			Check: func(*terraform.State) error {
-				if n := requestsMatching(srv, "DELETE", "/integrations"); n != 0 {
-					return fmt.Errorf("%d DELETE requests reached Immuta without credentials", n)
-				}
-				return nil
-			},
-		},
-		resource.TestStep{ // with the variable set, the destroy goes through with that password
-			PreConfig: func() { t.Setenv("IMMUTA_DELETE_PASSWORD", "wo-secret-2") },
-			Config:    integrationConfig(srv, "snowflake", fmt.Sprintf(writeOnlySnowflake, "wo-secret-2", 2), "true"),
-			Destroy:   true,
-			Check:     checkCount(srv, 0),
-		},
-	))
-}
-
-func TestAccIntegration_secretsAreSensitiveInPlans(t *testing.T) {
-	srv := startEmulator(t)
-	accPreCheck(t)
-	resource.ParallelTest(t, basicCase(srv, resource.TestStep{
-		Config: integrationConfig(srv, "redshift", lifecycleCases[2].full, "true"),
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectSensitiveValue(resourceAddress, tfjsonpath.New("redshift").AtMapKey("secret_key")),
-				plancheck.ExpectSensitiveValue(resourceAddress, tfjsonpath.New("redshift").AtMapKey("session_token")),
-			},
-		},
-	}))
-}
-
 func TestAccIntegration_alreadyExists(t *testing.T) {
 	srv := startEmulator(t)
 	seed := fmt.Sprintf(`[{"type":"Snowflake","autoBootstrap":false,"config":{"host":%q,"warehouse":"WH","database":"OTHER",
@@ -459,111 +329,6 @@ func TestAccIntegration_lostCreateAnswerIsNotDuplicated(t *testing.T) {
 	}))
 }
 
-// seedSnowflake creates a Snowflake integration directly in the emulator, as
-// if someone had made it outside Terraform, and returns its ID.
-func seedSnowflake(t *testing.T, srv *emulator.Server, autoBootstrap bool) string {
-	t.Helper()
-	seed := fmt.Sprintf(`[{"type":"Snowflake","autoBootstrap":%t,"config":{"host":%q,"warehouse":"COMPUTE_WH","database":"IMMUTA_DB",
-		"role":"ACCOUNTADMIN","authenticationType":"userPassword","username":"IMMUTA_SYSTEM","password":"seeded-pw"}}]`, autoBootstrap, sfHost)
-	if err := srv.Emulator.LoadSeed(strings.NewReader(seed)); err != nil {
-		t.Fatal(err)
-	}
-	recs := srv.Emulator.Integrations()
-	return recs[len(recs)-1].ID
-}
-
-func TestAccIntegration_importThenApplyWithSecretsUpdatesInPlace(t *testing.T) {
-	srv := startEmulator(t)
-	id := seedSnowflake(t, srv, false)
-	config := integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "")
-	accPreCheck(t)
-	resource.ParallelTest(t, basicCase(srv,
-		resource.TestStep{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateId: id, ImportStatePersist: true},
-		resource.TestStep{ // the imported state has no password; the configuration's is sent in place
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate)},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			Check: resource.ComposeTestCheckFunc(checkCount(srv, 1), func(s *terraform.State) error {
-				if got := s.RootModule().Resources[resourceAddress].Primary.ID; got != id {
-					return fmt.Errorf("id %s, want the imported %s", got, id)
-				}
-				if rec, _ := srv.Emulator.Integration(id); rec.Config["password"] != "snowflake-pw-1" {
-					return fmt.Errorf("Immuta holds password %v, want the configured one", rec.Config["password"])
-				}
-				return nil
-			}),
-		},
-	))
-}
-
-// generateConfigStep imports integration id with an import block and
-// -generate-config-out, then plans the generated configuration.
-func generateConfigStep(srv *emulator.Server, id string) resource.TestStep {
-	return resource.TestStep{
-		Config:          providerConfig(srv),
-		ResourceName:    resourceAddress,
-		ImportStateId:   id,
-		ImportState:     true,
-		ImportStateKind: resource.ImportBlockWithID,
-		GenerateConfig:  true,
-	}
-}
-
-// An import block with -generate-config-out yields a configuration that
-// plans cleanly: secrets are left out, and nothing is planned but the import.
-func TestAccIntegration_importBlockGeneratesValidConfig(t *testing.T) {
-	for _, style := range answerStyles {
-		t.Run(string(style), func(t *testing.T) {
-			srv := startEmulatorStyle(t, style)
-			id := seedSnowflake(t, srv, false)
-			accPreCheck(t)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviders,
-				Steps:                    []resource.TestStep{generateConfigStep(srv, id)},
-			})
-		})
-	}
-}
-
-// An auto-bootstrapped integration's privileged credentials are not kept by
-// Immuta, so the configuration generated for it lacks them, and the plan
-// names what to add instead of planning a broken integration.
-func TestAccIntegration_importBlockOfAutoBootstrapNamesMissingCredentials(t *testing.T) {
-	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
-	id := seedSnowflake(t, srv, true)
-	accPreCheck(t)
-	step := generateConfigStep(srv, id)
-	step.ExpectError = regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps:                    []resource.TestStep{step},
-	})
-}
-
-func TestAccIntegration_changingTypeReplaces(t *testing.T) {
-	srv := startEmulator(t)
-	accPreCheck(t)
-	resource.ParallelTest(t, basicCase(srv,
-		resource.TestStep{Config: integrationConfig(srv, "snowflake", snowflake("COMPUTE_WH"), "")},
-		resource.TestStep{
-			Config: integrationConfig(srv, "databricks", lifecycleCases[1].minimal, ""),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionReplace)},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			Check: func(*terraform.State) error {
-				recs := srv.Emulator.Integrations()
-				if len(recs) != 1 || recs[0].Type != "Databricks" {
-					return fmt.Errorf("the emulator holds %v, want one Databricks integration", recs)
-				}
-				return nil
-			},
-		},
-	))
-}
-
 func TestAccIntegration_recurringValidationErrorIsReported(t *testing.T) {
 	srv := startEmulator(t)
 	ids := &idRecorder{}
@@ -586,4 +351,40 @@ func TestAccIntegration_recurringValidationErrorIsReported(t *testing.T) {
 			),
 		},
 	))
+}
+
+// TestAccRefreshWarnings_disabledAndGone: a force-disabled integration stays
+// in state with a warning; one deleted in Immuta is dropped with a warning
+// and planned again (the drift guide's promise).
+func TestAccRefreshWarnings_disabledAndGone(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
+	srv := startEmulator(t)
+	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "refresh.snowflakecomputing.com"))
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := srv.Emulator.Integrations()[0].ID
+
+	if err := srv.Emulator.ForceStatus(id, emulator.ForcedStatus{Status: "disabled"}); err != nil {
+		t.Fatal(err)
+	}
+	out := tf.mustRun(ctx, "plan")
+	for _, want := range []string{"Warning: Integration is disabled", "force-disabled and is not in use", "terraform apply -replace=", "No changes"} {
+		if !shows(out, want) {
+			t.Errorf("the plan of a disabled integration lacks %q:\n%s", want, out)
+		}
+	}
+
+	if err := srv.Emulator.Vanish(id); err != nil {
+		t.Fatal(err)
+	}
+	out = tf.mustRun(ctx, "plan")
+	for _, want := range []string{"Warning: Integration no longer exists", "deleted outside Terraform", "1 to add, 0 to change, 0 to destroy"} {
+		if !shows(out, want) {
+			t.Errorf("the plan of an integration deleted in Immuta lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func addFault(t *testing.T, srv *emulator.Server, r emulator.FaultRule) {
+	t.Helper()
+	srv.Emulator.AddFault(r)
 }

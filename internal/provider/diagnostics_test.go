@@ -8,44 +8,21 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/immuta/terraform-provider-immuta/internal/client"
+	"github.com/immuta/terraform-provider-immuta/internal/emulator"
 	"github.com/immuta/terraform-provider-immuta/internal/integrationtype"
 )
-
-// Fuzz tests; their seed corpora are in testdata/fuzz/<FuzzName>/.
-
-// FuzzParseImportID: an import ID is accepted exactly when it is 1 to 19
-// ASCII digits (around white space), and the error quotes a bounded part of
-// what was given.
-func FuzzParseImportID(f *testing.F) {
-	f.Add("7")
-	f.Fuzz(func(t *testing.T, raw string) {
-		id, err := ParseImportID(raw)
-		trimmed := strings.TrimSpace(raw)
-		digits := len(trimmed) >= 1 && len(trimmed) <= 19 && strings.Trim(trimmed, "0123456789") == ""
-		switch {
-		case err == nil && !digits:
-			t.Fatalf("ParseImportID(%q) accepted %q", raw, id)
-		case err == nil && id != trimmed:
-			t.Fatalf("ParseImportID(%q) = %q, want %q", raw, id, trimmed)
-		case err != nil && digits:
-			t.Fatalf("ParseImportID(%q) rejected a numeric ID: %v", raw, err)
-		case err != nil && id != "":
-			t.Fatalf("ParseImportID(%q) returned %q with an error", raw, id)
-		case err != nil && len(err.Error()) > 512:
-			t.Fatalf("ParseImportID error of %d bytes", len(err.Error()))
-		}
-	})
-}
 
 // FuzzValidationDiagnostics: any validation results Immuta answers turn
 // into one diagnostic per failed (and, degraded, warning) test up to
 // maxShownTests, then one that counts the rest, on a path inside the type's
-// block, for every integration type; a 422 always gives an error.
+// block, for every integration type; a 422 always gives an error. Its seed
+// corpus is in testdata/fuzz/FuzzValidationDiagnostics/.
 func FuzzValidationDiagnostics(f *testing.F) {
 	f.Add([]byte(`{"status":"failed","validationTests":[{"name":"Initial Validation: Basic Connection Test","status":"failed","message":"bad host"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -139,22 +116,36 @@ func TestValidationDiagnosticsAreCapped(t *testing.T) {
 	}
 }
 
-// The state keeps at most maxStoredTests tests, the failed and warning ones
-// first.
-func TestStoredTestsAreBounded(t *testing.T) {
-	var tests []client.ValidationTest
-	for i := range 500 {
-		status := client.TestPassed
-		if i%5 == 4 {
-			status = client.TestFailed
+// TestAccValidationDiagnostics_asDocumented: a failed check at create is an
+// error named after the test, with Immuta's message, on the resource; a
+// failure of Immuta's periodic re-validation is a warning that says so.
+func TestAccValidationDiagnostics_asDocumented(t *testing.T) {
+	tf, ctx := parallelCLITest(t, 3*time.Minute)
+	srv := startEmulator(t)
+	tf.write(providerBlock(srv.URL, testAPIKey) + manualSnowflake("sf", "checks.snowflakecomputing.com"))
+
+	srv.Emulator.AddFault(emulator.FaultRule{Method: "POST", Path: "/integrations", Times: 1, Action: emulator.FaultAction{Fault: emulator.Refuse{Validation: []emulator.ValidationTest{failedTest(connectionTest, connectionMessage)}}}})
+	out, err := tf.run(ctx, "apply", "-auto-approve")
+	for _, want := range []string{"Error: " + connectionTest, connectionMessage, "with immuta_integration.sf"} {
+		if err == nil || !shows(out, want) {
+			t.Errorf("a failed check at create: %v, want %q:\n%s", err, want, out)
 		}
-		tests = append(tests, client.ValidationTest{Name: fmt.Sprintf("T%d", i), Status: status})
 	}
-	got := storedTests(tests)
-	if len(got) != maxStoredTests || got[0].Name != "T4" || got[99].Status != client.TestFailed {
-		t.Fatalf("%d stored, first %v, last %v", len(got), got[0], got[len(got)-1])
+
+	tf.mustRun(ctx, "apply", "-auto-approve")
+	id := srv.Emulator.Integrations()[0].ID
+	if err := srv.Emulator.ForceStatus(id, emulator.ForcedStatus{Status: "recurringValidationError",
+		Validation: []emulator.ValidationTest{failedTest(warehouseTest, "Warehouse COMPUTE_WH was dropped.")}}); err != nil {
+		t.Fatal(err)
 	}
-	if few := storedTests(tests[:10]); len(few) != 10 || few[0].Name != "T0" {
-		t.Errorf("a short list must be kept as it is: %v", few)
+	out = tf.mustRun(ctx, "plan")
+	for _, want := range []string{
+		"Warning: Immuta's periodic re-validation failed: " + warehouseTest,
+		"Warehouse COMPUTE_WH was dropped.", "The integration stays installed", "No changes",
+	} {
+		if !shows(out, want) {
+			t.Errorf("a failed re-validation: want %q:\n%s", want, out)
+		}
 	}
+	tf.mustRun(ctx, "destroy", "-auto-approve")
 }

@@ -527,7 +527,7 @@ func cloneFault(f Fault) Fault {
 	case Handle:
 		f.Validation = slices.Clone(f.Validation)
 		if o, ok := f.Answer.(OverrideAnswer); ok {
-			f.Answer = OverrideAnswer(maps.Clone(o))
+			f.Answer = maps.Clone(o)
 		}
 		return f
 	}

@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-
-	"github.com/immuta/terraform-provider-immuta/internal/client"
 )
 
 // Immuta's update replaces an integration's whole configuration
@@ -27,16 +25,18 @@ import (
 type Unmanaged map[string]any
 
 // Unmanaged returns the settings of Immuta's answer (its config) that the
-// type's fields do not describe. A value answered as "[REDACTED]" is a
-// secret Immuta keeps when a payload leaves it out: it is never carried.
-func (t *Type) Unmanaged(config json.RawMessage) (Unmanaged, error) {
+// type's fields do not describe. redacted is how the answer writes a secret
+// it withholds (client.RedactedValue, given by the caller so that the tables
+// need not import the client): such a value is a secret Immuta keeps when a
+// payload leaves it out, and is never carried.
+func (t *Type) Unmanaged(config json.RawMessage, redacted string) (Unmanaged, error) {
 	if len(bytes.TrimSpace(config)) == 0 || bytes.Equal(bytes.TrimSpace(config), []byte("null")) {
 		return nil, nil
 	}
-	return unmanaged(t.Fields, config)
+	return unmanaged(t.Fields, config, redacted)
 }
 
-func unmanaged(fields []Field, raw json.RawMessage) (Unmanaged, error) {
+func unmanaged(fields []Field, raw json.RawMessage, redacted string) (Unmanaged, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, fmt.Errorf("config is not an object: %w", err)
@@ -46,11 +46,11 @@ func unmanaged(fields []Field, raw json.RawMessage) (Unmanaged, error) {
 		f, modelled := fieldByJSON(fields, key)
 		switch {
 		case !modelled:
-			if v, keep := withoutRedacted(value); keep {
+			if v, keep := withoutRedacted(value, redacted); keep {
 				out[key] = v
 			}
 		case f.Kind == Object && isObject(value):
-			inner, err := unmanaged(f.Fields, value)
+			inner, err := unmanaged(f.Fields, value, redacted)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", key, err)
 			}
@@ -82,8 +82,8 @@ func isObject(raw json.RawMessage) bool {
 // withoutRedacted drops the redaction placeholder from an unmodelled value,
 // at any depth; a value that was nothing else is not kept. A value holding
 // none is returned as Immuta wrote it.
-func withoutRedacted(raw json.RawMessage) (any, bool) {
-	if !bytes.Contains(raw, []byte(client.RedactedValue)) {
+func withoutRedacted(raw json.RawMessage, redacted string) (any, bool) {
+	if !bytes.Contains(raw, []byte(redacted)) {
 		return raw, true
 	}
 	var v any
@@ -92,17 +92,17 @@ func withoutRedacted(raw json.RawMessage) (any, bool) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, false
 	}
-	return pruneRedacted(v)
+	return pruneRedacted(v, redacted)
 }
 
-func pruneRedacted(v any) (any, bool) {
+func pruneRedacted(v any, redacted string) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return x, x != client.RedactedValue
+		return x, x != redacted
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if kept, ok := pruneRedacted(e); ok {
+			if kept, ok := pruneRedacted(e, redacted); ok {
 				out[k] = kept
 			}
 		}
@@ -110,7 +110,7 @@ func pruneRedacted(v any) (any, bool) {
 	case []any:
 		out := make([]any, 0, len(x))
 		for _, e := range x {
-			if kept, ok := pruneRedacted(e); ok {
+			if kept, ok := pruneRedacted(e, redacted); ok {
 				out = append(out, kept)
 			}
 		}

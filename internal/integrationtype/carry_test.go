@@ -9,6 +9,10 @@ import (
 	"testing"
 )
 
+// redactedValue is how Immuta's answers write a withheld secret, as the
+// provider passes it (client.RedactedValue).
+const redactedValue = "[REDACTED]"
+
 func TestUnmanagedFindsWhatTheTableDoesNotDescribe(t *testing.T) {
 	databricks, _ := ByBlock("databricks")
 	answer := `{
@@ -20,7 +24,7 @@ func TestUnmanagedFindsWhatTheTableDoesNotDescribe(t *testing.T) {
 	  "futureSecret": "[REDACTED]",
 	  "futureObject": {"password": "[REDACTED]", "user": "u"}
 	}`
-	u, err := databricks.Unmanaged(json.RawMessage(answer))
+	u, err := databricks.Unmanaged(json.RawMessage(answer), redactedValue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,12 +42,12 @@ func TestUnmanagedFindsWhatTheTableDoesNotDescribe(t *testing.T) {
 func TestUnmanagedOfAConfigHoldingOnlyModelledFieldsIsNil(t *testing.T) {
 	snowflake, _ := ByBlock("snowflake")
 	for _, raw := range []string{``, `null`, `{}`, `{"host": "a", "password": "[REDACTED]", "audit": {"enabled": true}}`} {
-		u, err := snowflake.Unmanaged(json.RawMessage(raw))
+		u, err := snowflake.Unmanaged(json.RawMessage(raw), redactedValue)
 		if err != nil || u != nil || u.JSON() != "" {
 			t.Errorf("Unmanaged(%q) = %v, %v; want nil", raw, u, err)
 		}
 	}
-	if _, err := snowflake.Unmanaged(json.RawMessage(`[1]`)); err == nil {
+	if _, err := snowflake.Unmanaged(json.RawMessage(`[1]`), redactedValue); err == nil {
 		t.Error("a config that is not an object is not an error")
 	}
 }
@@ -51,7 +55,7 @@ func TestUnmanagedOfAConfigHoldingOnlyModelledFieldsIsNil(t *testing.T) {
 func TestWithUnmanagedKeepsTheConfigurationFirst(t *testing.T) {
 	databricks, _ := ByBlock("databricks")
 	u, err := databricks.Unmanaged(json.RawMessage(`{"httpPath": "/old", "proxyOptions": {"host": "p"},
-	  "oAuthClientConfig": {"clientId": "old", "extra": 1}, "groupPattern": {"deny": "x", "allow": "y"}}`))
+	  "oAuthClientConfig": {"clientId": "old", "extra": 1}, "groupPattern": {"deny": "x", "allow": "y"}}`), redactedValue)
 	if err != nil {
 		t.Fatal(err)
 	}

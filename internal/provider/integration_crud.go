@@ -356,7 +356,7 @@ func (r *integrationResource) withUnmanaged(ctx context.Context, t *integrationt
 	if err != nil {
 		return payload, readBeforeUpdateError{err}
 	}
-	unmanaged, err := t.Unmanaged(current.Config)
+	unmanaged, err := t.Unmanaged(current.Config, client.RedactedValue)
 	if err != nil {
 		return payload, readBeforeUpdateError{err}
 	}

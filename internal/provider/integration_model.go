@@ -220,7 +220,7 @@ func stateFromAPI(t *integrationtype.Type, id string, obj *client.Integration, p
 		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: Immuta's answer has an unexpected config field %s. The state is unchanged.", name, err))
 		return integrationState{}, diags
 	}
-	unmanaged, err := t.Unmanaged(obj.Config)
+	unmanaged, err := t.Unmanaged(obj.Config, client.RedactedValue)
 	if err != nil {
 		diags.AddError("Cannot decode the integration", fmt.Sprintf("%s: %s. The state is unchanged.", name, err))
 		return integrationState{}, diags

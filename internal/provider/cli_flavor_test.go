@@ -36,6 +36,15 @@ func testCLI(t *testing.T) tfcli.CLI {
 		v, _ = testCLIs.LoadOrStore(path, cli)
 	}
 	cli := v.(tfcli.CLI)
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); cli.OpenTofu() && f != "" {
+		if _, err := os.Stat(f); err != nil {
+			// OpenTofu then prints a warning before its version, which
+			// terraform-plugin-testing cannot parse: every test would fail
+			// with "unable to parse version".
+			t.Fatalf("TF_CLI_CONFIG_FILE=%s cannot be read (%v), so %s would print a warning before its version, which "+
+				"terraform-plugin-testing cannot parse: unset TF_CLI_CONFIG_FILE (make test-tofu drops it when the file is missing)", f, err, cli)
+		}
+	}
 	testHostOnce.Do(func() {
 		if os.Getenv(resource.EnvTfAccProviderHost) == "" {
 			// For the whole process, not one test: t.Setenv would undo it

@@ -84,11 +84,22 @@ func Identify(ctx context.Context, path string) (CLI, error) {
 }
 
 // ParseVersion reads the product and version from the output of `version`.
+// The version is on the first line, unless warnings come first: OpenTofu
+// 1.12 prints problems with the CLI configuration (such as a
+// TF_CLI_CONFIG_FILE naming a missing file) there, on stdout.
 func ParseVersion(out string) (product, version string, err error) {
-	first, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
-	m := versionLine.FindStringSubmatch(strings.TrimSpace(first))
-	if m == nil {
-		return "", "", fmt.Errorf("neither Terraform nor OpenTofu: `version` printed %q", first)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	first := strings.TrimSpace(lines[0])
+	if !warningsFirst.MatchString(first) {
+		lines = lines[:1]
 	}
-	return m[1], m[2], nil
+	for _, l := range lines {
+		if m := versionLine.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+			return m[1], m[2], nil
+		}
+	}
+	return "", "", fmt.Errorf("neither Terraform nor OpenTofu: `version` printed %q", first)
 }
+
+// warningsFirst is the first line of warnings printed before the version.
+var warningsFirst = regexp.MustCompile(`^(Warning: |There are some problems with the CLI configuration)`)

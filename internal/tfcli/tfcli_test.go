@@ -19,13 +19,17 @@ func TestParseVersion(t *testing.T) {
 		{"Terraform v1.14.0-rc1\non linux_amd64\n", "Terraform", "1.14.0-rc1"},
 		{"OpenTofu v1.11.5\non linux_amd64\n+ provider registry.opentofu.org/immuta/immuta v0.1.0\n", "OpenTofu", "1.11.5"},
 		{"\nOpenTofu v1.12.0-dev\n", "OpenTofu", "1.12.0-dev"},
+		// OpenTofu 1.12 with TF_CLI_CONFIG_FILE naming a missing file
+		{"\nWarning: Unable to open CLI configuration file\n\nThe CLI configuration file at \"/root/.terraformrc\" does not exist.\n" +
+			"OpenTofu v1.12.6\non linux_amd64\n", "OpenTofu", "1.12.6"},
 	} {
 		product, version, err := ParseVersion(tc.out)
 		if err != nil || product != tc.product || version != tc.version {
 			t.Errorf("ParseVersion(%q) = %q, %q, %v; want %q, %q", tc.out, product, version, err, tc.product, tc.version)
 		}
 	}
-	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4"} {
+	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4",
+		"Warning: Unable to open CLI configuration file\n\nsomething else"} {
 		if p, v, err := ParseVersion(out); err == nil {
 			t.Errorf("ParseVersion(%q) = %q, %q; want an error", out, p, v)
 		}

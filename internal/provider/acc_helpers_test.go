@@ -131,3 +131,11 @@ func checkNothingLeft(srv *emulator.Server) func(*terraform.State) error {
 		return nil
 	}
 }
+
+// anyOrder is a pattern matching text where a and b both appear, in either
+// order: for errors reported as separate diagnostics, which Terraform 1.11
+// prints in the provider's order and Terraform 1.16 sorts by source
+// position. It is meant for (?s) patterns, where . matches newlines.
+func anyOrder(a, b string) string {
+	return "(?:" + a + ".*" + b + "|" + b + ".*" + a + ")"
+}

@@ -410,9 +410,9 @@ func (r *stateRecord) expectKept(schemaVersion int64) statecheck.StateCheck {
 				problems = append(problems, a+": gone from the state")
 				continue
 			}
-			problems = append(problems, keptValues(a, map[string]any(old.AttributeValues), map[string]any(cur.AttributeValues))...)
+			problems = append(problems, keptValues(a, old.AttributeValues, cur.AttributeValues)...)
 			if old.IdentityValues != nil {
-				problems = append(problems, keptValues(a+" identity", map[string]any(old.IdentityValues), map[string]any(cur.IdentityValues))...)
+				problems = append(problems, keptValues(a+" identity", old.IdentityValues, cur.IdentityValues)...)
 			}
 			if cur.Mode == tfjson.ManagedResourceMode && cur.Type == "immuta_integration" && cur.SchemaVersion != uint64(schemaVersion) {
 				problems = append(problems, fmt.Sprintf("%s: stored at schema version %d (the previous release wrote %d), want %d",

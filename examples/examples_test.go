@@ -76,12 +76,14 @@ func TestExamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		bin := terraform
-		if v := newerTerraform(t, c); v != "" {
-			if cli.OpenTofu() {
-				t.Logf("%s is for Terraform %s or later, not OpenTofu: the Terraform run validates it", c.name, v)
+		if v, tofu := newerTerraform(t, c); v != "" {
+			switch {
+			case cli.OpenTofu() && (tofu == "" || !minorAtLeast(cli.Version, tofu)):
+				t.Logf("%s is for Terraform %s or later, not %s: the Terraform run validates it", c.name, v, cli)
 				continue
+			case !cli.OpenTofu():
+				bin = latestTerraform(t, v)
 			}
-			bin = latestTerraform(t, v)
 		}
 		t.Run("validate/"+c.name, func(t *testing.T) {
 			t.Parallel()
@@ -374,12 +376,15 @@ func run(env []string, dir, name string, args ...string) (stdout, stderr []byte,
 }
 
 // requiresTerraform is an example's note that it needs a Terraform newer
-// than the oldest supported one; the documentation shows it with the example.
-var requiresTerraform = regexp.MustCompile(`(?m)^# Requires Terraform (1\.\d+) or later`)
+// than the oldest supported one, and which OpenTofu has it too, if any
+// ("# Requires Terraform 1.12 or later, or OpenTofu 1.12 or later."); the
+// documentation shows it with the example.
+var requiresTerraform = regexp.MustCompile(`(?m)^# Requires Terraform (1\.\d+) or later(?:, or OpenTofu (1\.\d+) or later)?`)
 
 // newerTerraform is the Terraform version an example's files require ("" for
-// the oldest supported one), and every .tfquery.hcl file requires 1.14.
-func newerTerraform(t *testing.T, c exampleCase) string {
+// the oldest supported one) and the OpenTofu version ("" for none), and
+// every .tfquery.hcl file requires Terraform 1.14.
+func newerTerraform(t *testing.T, c exampleCase) (terraform, openTofu string) {
 	t.Helper()
 	for _, f := range c.files {
 		b, err := os.ReadFile(f)
@@ -387,14 +392,27 @@ func newerTerraform(t *testing.T, c exampleCase) string {
 			t.Fatal(err)
 		}
 		if m := requiresTerraform.FindSubmatch(b); m != nil {
-			return string(m[1])
+			return string(m[1]), string(m[2])
 		}
 		if strings.HasSuffix(f, ".tfquery.hcl") {
 			t.Errorf("%s: a query file needs Terraform 1.14: start it with the note \"# Requires Terraform 1.14 or later.\"", f)
-			return "1.14"
+			return "1.14", ""
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// minorAtLeast reports whether version (such as 1.12.6) is at least minor
+// (such as 1.12).
+func minorAtLeast(version, minor string) bool {
+	var vMajor, vMinor, mMajor, mMinor int
+	if _, err := fmt.Sscanf(version, "%d.%d", &vMajor, &vMinor); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscanf(minor, "%d.%d", &mMajor, &mMinor); err != nil {
+		return false
+	}
+	return vMajor > mMajor || (vMajor == mMajor && vMinor >= mMinor)
 }
 
 // latestTerraform is the newer Terraform that make test obtains

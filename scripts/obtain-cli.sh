@@ -2,50 +2,46 @@
 # Copyright (c) The terraform-provider-immuta authors
 # SPDX-License-Identifier: MPL-2.0
 #
-# Prints the path of a Terraform or OpenTofu CLI at least as new as a given version, for the tests of
-# features the oldest supported Terraform lacks (identity, `terraform query`, actions) and for the
-# OpenTofu suite. Only Go and the Go module proxy are needed, never HashiCorp's release site:
+# Prints the path of a Terraform or OpenTofu CLI of exactly the given version, for the test matrix
+# (TERRAFORM_OLDEST, TERRAFORM_NEWEST and OPENTOFU_NEWEST in GNUmakefile) and the documentation.
+# Only Go and the Go module proxy are needed, never HashiCorp's release site:
 #
-#   1. a binary on PATH with that name, when it is new enough;
+#   1. a binary on PATH with that name, when it is that version;
 #   2. else a build cached under ${XDG_CACHE_HOME:-~/.cache}/immuta-provider-cli/;
-#   3. else a build from the module's source, fetched with `go mod download`, then cached.
+#   3. else a build from the module's source, fetched with `go mod download`, then cached
+#      (minutes on 2 cores).
 #
-# Usage: scripts/obtain-cli.sh terraform|tofu MIN_VERSION [BUILD_VERSION]
-#   MIN_VERSION    the oldest version that will do (e.g. 1.14.0)
-#   BUILD_VERSION  what to build when nothing on PATH will do (default: MIN_VERSION)
+# Usage: scripts/obtain-cli.sh terraform|tofu VERSION
 # Progress goes to stderr; the last line on stdout is the binary's path.
 set -euo pipefail
 
 die() { echo "obtain-cli: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 terraform|tofu MIN_VERSION [BUILD_VERSION]"
-NAME=$1; MIN=${2#v}; VER=${3:-$2}; VER=${VER#v}
+[ $# -eq 2 ] || die "usage: $0 terraform|tofu VERSION"
+NAME=$1; VER=${2#v}
 case "$NAME" in
   terraform) MOD=github.com/hashicorp/terraform; PKG=.; BANNER="Terraform" ;;
   tofu) MOD=github.com/opentofu/opentofu; PKG=./cmd/tofu; BANNER="OpenTofu" ;;
   *) die "unknown CLI '$NAME' (terraform or tofu)" ;;
 esac
+[[ "$VER" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "VERSION must be a release such as 1.16.4, not '$2'"
 command -v go >/dev/null || die "go is not on PATH"
 
-# version_of BINARY: the X.Y.Z from the line of `BINARY version` that names it ("Terraform v1.14.9"); OpenTofu
-# prints warnings about the CLI configuration before it, on stdout.
-version_of() { "$1" version 2>/dev/null | sed -nE "s/^$BANNER v([0-9]+\.[0-9]+\.[0-9]+).*/\1/p" | sed -n 1p; }
-# at_least A B: true when version A >= version B.
-at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+# version_of BINARY: the X.Y.Z of `BINARY version` ("Terraform v1.16.4"), from the first line that
+# names it (OpenTofu 1.12 may print warnings about the CLI configuration first).
+version_of() { "$1" version 2>/dev/null | sed -nE "s/^$BANNER v([0-9]+\.[0-9]+\.[0-9]+).*/\1/p" | head -n1; }
 
-if onpath=$(command -v "$NAME" 2>/dev/null); then
-  v=$(version_of "$onpath")
-  if [ -n "$v" ] && at_least "$v" "$MIN"; then echo "$onpath"; exit 0; fi
+if onpath=$(command -v "$NAME" 2>/dev/null) && [ "$(version_of "$onpath")" = "$VER" ]; then
+  echo "$onpath"; exit 0
 fi
 
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/immuta-provider-cli"
 OUT="$CACHE/$NAME-$VER"
 if [ -x "$OUT" ] && [ "$(version_of "$OUT")" = "$VER" ]; then echo "$OUT"; exit 0; fi
-at_least "$VER" "$MIN" || die "BUILD_VERSION $VER is older than MIN_VERSION $MIN"
 
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir -p "$CACHE"
-echo "obtain-cli: no $NAME >= $MIN on PATH; building $MOD@v$VER from the Go module proxy (minutes the first time, cached in $CACHE)" >&2
+echo "obtain-cli: no $NAME $VER on PATH or in the cache; building $MOD@v$VER from the Go module proxy (minutes the first time, cached in $CACHE)" >&2
 json=$(go mod download -json "$MOD@v$VER") || die "go mod download $MOD@v$VER failed: $json"
 dir=$(echo "$json" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')
 [ -d "$dir" ] || die "no source directory in: $json"

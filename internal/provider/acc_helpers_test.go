@@ -180,6 +180,15 @@ func testCLI(t *testing.T) tfcli.CLI {
 		v, _ = testCLIs.LoadOrStore(path, cli)
 	}
 	cli := v.(tfcli.CLI)
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); cli.OpenTofu() && f != "" {
+		if _, err := os.Stat(f); err != nil {
+			// OpenTofu then prints a warning before its version, which
+			// terraform-plugin-testing cannot parse: every test would fail
+			// with "unable to parse version".
+			t.Fatalf("TF_CLI_CONFIG_FILE=%s cannot be read (%v), so %s would print a warning before its version, which "+
+				"terraform-plugin-testing cannot parse: unset TF_CLI_CONFIG_FILE (make test-tofu drops it when the file is missing)", f, err, cli)
+		}
+	}
 	testHostOnce.Do(func() {
 		if os.Getenv(resource.EnvTfAccProviderHost) == "" {
 			// For the whole process, not one test: t.Setenv would undo it
@@ -526,57 +535,97 @@ func checkNoRequests(t *testing.T, srv *emulator.Server) {
 
 // ---- The newer Terraform (identity, terraform query, actions) ----
 
-// envLatestTerraform names the Terraform >= 1.14 binary that runs the tests
-// of the newer workflows (resource identity, terraform query, actions);
-// make test obtains one with scripts/obtain-cli.sh and sets it. The rest of
-// the suite runs TF_ACC_TERRAFORM_PATH, the oldest supported Terraform.
+// envLatestTerraform names the newer CLI that runs the tests of the
+// workflows the oldest supported Terraform lacks (resource identity,
+// terraform query, actions): make test sets it to the newest Terraform
+// (TERRAFORM_NEWEST), and make test-tofu to the newest OpenTofu, for the
+// workflows OpenTofu has. The rest of the suite runs TF_ACC_TERRAFORM_PATH.
 const envLatestTerraform = "TF_ACC_TERRAFORM_LATEST_PATH"
 
-// latestMinor is the oldest Terraform (1.latestMinor) these tests accept.
-const latestMinor = 14
+// newerWorkflow is a workflow only newer CLIs have, and the first minor
+// version of Terraform and of OpenTofu (1.x; 0: none yet) that has it.
+type newerWorkflow struct {
+	name                    string
+	terraform, openTofuFrom int
+}
 
-var latestVersions sync.Map // binary path -> "1.14.9"
+var (
+	// Import blocks by identity: Terraform 1.12, OpenTofu 1.12.
+	workflowIdentity = newerWorkflow{name: "import by resource identity", terraform: 12, openTofuFrom: 12}
+	// terraform query, list resources and actions: Terraform 1.14 only.
+	workflowQueryAndActions = newerWorkflow{name: "terraform query and actions", terraform: 14}
+)
 
-// latestTerraform returns the path of the Terraform >= 1.14 binary. Like
-// every acceptance test, a test that needs it fails, never skips, when it is
-// missing.
-func latestTerraform(t *testing.T) string {
+// minor is the CLI's 1.x minor version (-1 if not 1.x).
+func minor(cli tfcli.CLI) int {
+	parts := strings.SplitN(cli.Version, ".", 3)
+	if len(parts) < 2 || parts[0] != "1" {
+		return -1
+	}
+	m, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return -1
+	}
+	return m
+}
+
+// has reports whether the CLI has the workflow.
+func (w newerWorkflow) has(cli tfcli.CLI) bool {
+	from := w.terraform
+	if cli.OpenTofu() {
+		from = w.openTofuFrom
+	}
+	return from > 0 && minor(cli) >= from
+}
+
+// newerCLI returns the path of the newer CLI (TF_ACC_TERRAFORM_LATEST_PATH),
+// which must have the workflow. Like every acceptance test, a test that
+// needs it fails, never skips, when it is missing.
+func newerCLI(t *testing.T, w newerWorkflow) string {
 	t.Helper()
 	accPreCheck(t)
 	bin := os.Getenv(envLatestTerraform)
 	if bin == "" {
 		t.Fatalf("%s is not set: this test needs Terraform >= 1.%d. make test obtains one; by hand: "+
-			"%s=$(scripts/obtain-cli.sh terraform 1.%d.0 1.%d.9)", envLatestTerraform, latestMinor, envLatestTerraform, latestMinor, latestMinor)
+			"%s=$(scripts/obtain-cli.sh terraform <version>), such as TERRAFORM_NEWEST in GNUmakefile", envLatestTerraform, w.terraform, envLatestTerraform)
 	}
-	v, ok := latestVersions.Load(bin)
+	v, ok := latestCLIs.Load(bin)
 	if !ok {
-		out, err := exec.Command(bin, "version", "-json").Output()
-		var parsed struct {
-			Version string `json:"terraform_version"`
+		cli, err := tfcli.Identify(context.Background(), bin)
+		if err != nil {
+			t.Fatalf("%s=%s: %v", envLatestTerraform, bin, err)
 		}
-		if err != nil || json.Unmarshal(out, &parsed) != nil || parsed.Version == "" {
-			t.Fatalf("%s=%s: `version -json` failed (%v): %s", envLatestTerraform, bin, err, out)
-		}
-		v, _ = latestVersions.LoadOrStore(bin, parsed.Version)
+		v, _ = latestCLIs.LoadOrStore(bin, cli)
 	}
-	parts := strings.SplitN(v.(string), ".", 3)
-	minor := -1
-	if len(parts) >= 2 && parts[0] == "1" {
-		minor, _ = strconv.Atoi(parts[1])
-	}
-	if minor < latestMinor {
-		t.Fatalf("%s=%s is Terraform %s; this test needs 1.%d or later", envLatestTerraform, bin, v, latestMinor)
+	cli := v.(tfcli.CLI)
+	if !w.has(cli) {
+		t.Fatalf("%s is %s, which lacks %s (Terraform 1.%d or later needed)", envLatestTerraform, cli, w.name, w.terraform)
 	}
 	return bin
 }
 
-// useLatestTerraform makes terraform-plugin-testing run the Terraform >=
-// 1.14 binary in this test. It reads TF_ACC_TERRAFORM_PATH from the process
-// environment, so such a test cannot run in parallel (t.Setenv refuses it):
-// Go runs it before the parallel tests start.
+var latestCLIs sync.Map // binary path -> tfcli.CLI
+
+// latestTerraform returns the path of the Terraform >= 1.14 binary, for
+// terraform query and actions.
+func latestTerraform(t *testing.T) string {
+	t.Helper()
+	return newerCLI(t, workflowQueryAndActions)
+}
+
+// useNewerCLI makes terraform-plugin-testing run the newer CLI, which must
+// have the workflow, in this test. It reads TF_ACC_TERRAFORM_PATH from the
+// process environment, so such a test cannot run in parallel (t.Setenv
+// refuses it): Go runs it before the parallel tests start.
+func useNewerCLI(t *testing.T, w newerWorkflow) {
+	t.Helper()
+	t.Setenv("TF_ACC_TERRAFORM_PATH", newerCLI(t, w))
+}
+
+// useLatestTerraform is useNewerCLI for terraform query and actions.
 func useLatestTerraform(t *testing.T) {
 	t.Helper()
-	t.Setenv("TF_ACC_TERRAFORM_PATH", latestTerraform(t))
+	useNewerCLI(t, workflowQueryAndActions)
 }
 
 // latestCLI is a terraformCLI (the CLI run outside terraform-plugin-testing)
@@ -923,4 +972,12 @@ func shows(out, text string) bool { return regexp.MustCompile(wrapped(text)).Mat
 // countOf counts text in Terraform's output, however it wrapped it.
 func countOf(out, text string) int {
 	return len(regexp.MustCompile(wrapped(text)).FindAllStringIndex(out, -1))
+}
+
+// anyOrder is a pattern matching text where a and b both appear, in either
+// order: for errors reported as separate diagnostics, which Terraform 1.11
+// prints in the provider's order and Terraform 1.16 sorts by source
+// position. It is meant for (?s) patterns, where . matches newlines.
+func anyOrder(a, b string) string {
+	return "(?:" + a + ".*" + b + "|" + b + ".*" + a + ")"
 }

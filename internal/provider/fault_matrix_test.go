@@ -149,7 +149,7 @@ var matrixFaults = []matrixFault{
 		then: func(string) emulator.FaultAction { return emulator.FaultAction{Hang: matrixLateRepost} },
 		hang: true,
 		want: map[string]matrixExpect{
-			"create": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration create failed \(createError\)`, "replace"),
+			"create": fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Integration create failed \(createError\)`), "replace"),
 		},
 		na: "n/a: only a create is looked up before it is sent again",
 	},
@@ -166,9 +166,9 @@ var matrixFaults = []matrixFault{
 			return emulator.FaultAction{Fault: emulator.Handle{Outcome: outcome, Validation: matrixValidation}}
 		},
 		want: map[string]matrixExpect{
-			"create": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration create failed \(createError\)`, "replace"),
-			"update": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration update failed \(editError\)`, "update"),
-			"delete": fails(regexp.QuoteMeta(warehouseTest)+`.*Integration delete failed \(deleteError\)`, "delete"),
+			"create": fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Integration create failed \(createError\)`), "replace"),
+			"update": fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Integration update failed \(editError\)`), "update"),
+			"delete": fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Integration delete failed \(deleteError\)`), "delete"),
 		},
 		na: "n/a: a read starts no operation",
 	},
@@ -181,9 +181,9 @@ var matrixFaults = []matrixFault{
 			return emulator.FaultAction{Fault: emulator.Refuse{Validation: matrixValidation}}
 		},
 		want: map[string]matrixExpect{
-			"create":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot create integration: validation failed`, "create"),
-			"update":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot update integration: validation failed`, "update"),
-			"delete":  fails(regexp.QuoteMeta(warehouseTest)+`.*Cannot delete integration: validation failed`, "delete"),
+			"create":  fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Cannot create integration: validation failed`), "create"),
+			"update":  fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Cannot update integration: validation failed`), "update"),
+			"delete":  fails(anyOrder(regexp.QuoteMeta(warehouseTest), `Cannot delete integration: validation failed`), "delete"),
 			"refresh": fails(`Cannot read integration.*Unprocessable Entity`, "no-op"),
 		},
 	},
@@ -316,9 +316,9 @@ var matrixFaults = []matrixFault{
 				failedTest(warehouseTest, "Login with password "+matrixPassword+" and key "+testAPIKey+" failed.")}}}
 		},
 		want: map[string]matrixExpect{
-			"create": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration create failed \(createError\)`, "replace"),
-			"update": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration update failed \(editError\)`, "update"),
-			"delete": fails(`Login with password \*\*\* and key \*\*\* failed.*Integration delete failed \(deleteError\)`, "delete"),
+			"create": fails(anyOrder(`Login with password \*\*\* and key \*\*\* failed`, `Integration create failed \(createError\)`), "replace"),
+			"update": fails(anyOrder(`Login with password \*\*\* and key \*\*\* failed`, `Integration update failed \(editError\)`), "update"),
+			"delete": fails(anyOrder(`Login with password \*\*\* and key \*\*\* failed`, `Integration delete failed \(deleteError\)`), "delete"),
 		},
 		na: "n/a: a read starts no operation",
 	},
@@ -484,13 +484,37 @@ func (o *matrixObservation) outcome(op, id string) string {
 
 var errorSummaryRE = regexp.MustCompile(`(?m)^\s*(?:│ )?Error: (.+)$`)
 
-// errorSummary is the summary of the last error diagnostic in Terraform's output.
+// diagnosticRE starts each diagnostic in Terraform's output, and
+// attributeSnippetRE is the source line of one about an attribute (such as
+// `23:     warehouse = "COMPUTE_WH"`) rather than the resource.
+var (
+	diagnosticRE       = regexp.MustCompile(`(?m)^\s*(?:│ )?(?:Error|Warning): `)
+	attributeSnippetRE = regexp.MustCompile(`(?m)^\s*(?:│\s*)?\d+:\s+[a-z_]+\s+=`)
+)
+
+// errorSummary is the summary of the operation's error in Terraform's
+// output: the last error diagnostic about the resource rather than one of
+// its attributes (Immuta's failed validation tests are reported on the
+// attribute they concern). Position alone does not tell: Terraform 1.11
+// prints diagnostics in the provider's order, 1.16 sorts them by source
+// position, so a test's diagnostic comes after the resource's.
 func errorSummary(err error) string {
-	m := errorSummaryRE.FindAllStringSubmatch(err.Error(), -1)
-	if len(m) == 0 {
-		return strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0])
+	text := err.Error()
+	errs := errorSummaryRE.FindAllStringSubmatchIndex(text, -1)
+	if len(errs) == 0 {
+		return strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
 	}
-	return strings.TrimSpace(m[len(m)-1][1])
+	summary := ""
+	for _, e := range errs {
+		block := text[e[1]:]
+		if next := diagnosticRE.FindStringIndex(block); next != nil {
+			block = block[:next[0]]
+		}
+		if !attributeSnippetRE.MatchString(block) || summary == "" {
+			summary = strings.TrimSpace(text[e[2]:e[3]])
+		}
+	}
+	return summary
 }
 
 // recordNextAction is a plan check that records the resource's planned action.

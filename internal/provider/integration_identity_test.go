@@ -47,13 +47,15 @@ const seededSnowflakeBody = `
     username            = "IMMUTA_SYSTEM"
   }`
 
+// Terraform 1.12 and OpenTofu 1.12 import by identity: make test runs this
+// on the newest Terraform, make test-tofu on the newest OpenTofu.
 func TestAccNewerTerraform_importByIdentity(t *testing.T) {
-	useLatestTerraform(t)
+	useNewerCLI(t, workflowIdentity)
 	srv := startEmulatorStyle(t, emulator.AnswerLiteral)
 	id := seedSnowflake(t, srv, false)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.RequireAbove(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.RequireAbove(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{ // adopting by identity: an import, nothing else, and the identity in state
 				Config: providerConfig(srv) + importByIdentity("test", id, seededSnowflakeBody),
@@ -99,7 +101,7 @@ func TestAccNewerTerraform_importByIdentity(t *testing.T) {
 // with nothing to change.
 func TestAccNewerTerraform_identityAfterUpgrade(t *testing.T) {
 	t.Parallel()
-	latestTerraform(t)
+	newerCLI(t, workflowIdentity)
 	providerDir := buildProvider(t)
 	srv := startEmulator(t)
 	c := newTerraformCLI(t, providerDir)
@@ -112,7 +114,7 @@ func TestAccNewerTerraform_identityAfterUpgrade(t *testing.T) {
 		t.Fatalf("%s stored an identity; this test needs a Terraform without identity support:\n%s", c.version(), state)
 	}
 
-	c.bin = latestTerraform(t)
+	c.bin = newerCLI(t, workflowIdentity)
 	if out, err := c.run(ctx, "plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("%s plans changes to the state of %s (%v):\n%s", c.version(), terraformBinary(t), err, out)
 	}
@@ -185,7 +187,7 @@ func TestAccIntegration_importBlockOfAutoBootstrapNamesMissingCredentials(t *tes
 	id := seedSnowflake(t, srv, true)
 	accPreCheck(t)
 	step := generateConfigStep(srv, id)
-	step.ExpectError = regexp.MustCompile(`(?s)snowflake\.role is required when auto_bootstrap = true.*authentication_type`)
+	step.ExpectError = regexp.MustCompile(`(?s)` + anyOrder(`snowflake\.role is required when auto_bootstrap = true`, `snowflake\.authentication_type`))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps:                    []resource.TestStep{step},

@@ -75,6 +75,7 @@ func (r *integrationResource) Schema(ctx context.Context, _ resource.SchemaReque
 		attrs[t.Block] = t.ResourceBlock()
 	}
 	resp.Schema = schema.Schema{
+		Version: integrationSchemaVersion,
 		MarkdownDescription: "An Immuta integration: the connection between Immuta and one data platform. " +
 			"Set exactly one of the type blocks (" + quotedList(blockNames()) + ").",
 		Attributes: attrs,

@@ -385,7 +385,10 @@ resource "immuta_integration" "db" {
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &schema); err != nil {
 		t.Fatalf("schema JSON: %v\n%s", err, out)
 	}
-	res := schema.ProviderSchemas["registry.terraform.io/immuta/immuta"].ResourceSchemas["immuta_integration"]
+	res, ok := schema.ProviderSchemas[testCLI(t).ProviderAddress()].ResourceSchemas["immuta_integration"]
+	if !ok {
+		t.Fatalf("no immuta_integration under %s in providers schema -json:\n%s", testCLI(t).ProviderAddress(), out)
+	}
 	for _, name := range []string{"timeouts", "validation_results", "status", "auto_bootstrap"} {
 		if d := res.Block.Attributes[name].Description; len(d) < 40 {
 			t.Errorf("%s has no real description in providers schema -json: %q", name, d)

@@ -21,13 +21,17 @@ func TestParseVersion(t *testing.T) {
 		{"\nOpenTofu v1.12.0-dev\n", "OpenTofu", "1.12.0-dev"},
 		// OpenTofu warns first when TF_CLI_CONFIG_FILE names a missing file.
 		{"There are some problems with the CLI configuration:\n\nWarning: Unable to open CLI configuration file\n\nOpenTofu v1.12.6\non linux_amd64\n", "OpenTofu", "1.12.6"},
+		// OpenTofu 1.12 with TF_CLI_CONFIG_FILE naming a missing file
+		{"\nWarning: Unable to open CLI configuration file\n\nThe CLI configuration file at \"/root/.terraformrc\" does not exist.\n" +
+			"OpenTofu v1.12.6\non linux_amd64\n", "OpenTofu", "1.12.6"},
 	} {
 		product, version, err := parseVersion(tc.out)
 		if err != nil || product != tc.product || version != tc.version {
 			t.Errorf("parseVersion(%q) = %q, %q, %v; want %q, %q", tc.out, product, version, err, tc.product, tc.version)
 		}
 	}
-	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4"} {
+	for _, out := range []string{"", "Usage: terraform [global options]", "Pulumi v3.0.0", "on linux_amd64\nTerraform v1.11.4",
+		"Warning: Unable to open CLI configuration file\n\nsomething else"} {
 		if p, v, err := parseVersion(out); err == nil {
 			t.Errorf("parseVersion(%q) = %q, %q; want an error", out, p, v)
 		}

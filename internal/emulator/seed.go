@@ -30,9 +30,6 @@ const (
 	SeedPayloads SeedForm = "payloads"
 )
 
-// redacted is how the echo style, and Immuta's connections API, answer a secret.
-const redacted = "[REDACTED]"
-
 // DetectSeedForm tells which form the seed b is in: SeedAnswer when every item has an "id", SeedPayloads
 // when none has; a mix, or anything but an array of objects, is an error.
 func DetectSeedForm(b []byte) (SeedForm, error) {

@@ -239,6 +239,9 @@ func (rec *integration) record(cfg map[string]any) Record {
 	}
 }
 
+// redacted is how the echo style, and Immuta's connections API, answer a secret.
+const redacted = "[REDACTED]"
+
 // redact replaces every secret value in obj, in place (the echo style).
 func redact(fields []field, obj map[string]any) {
 	for _, f := range fields {
@@ -247,7 +250,7 @@ func redact(fields []field, obj map[string]any) {
 			continue
 		}
 		if f.secret {
-			obj[f.name] = "[REDACTED]"
+			obj[f.name] = redacted
 			continue
 		}
 		if m, isMap := v.(map[string]any); isMap && f.kind == kindObject {

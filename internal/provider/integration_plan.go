@@ -62,7 +62,8 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 	exists := !req.State.Raw.IsNull()
 	replacing := exists && (!inState || !planned || !plan.AutoBootstrap.Equal(state.AutoBootstrap) || t.ReplacementPlanned(planBlock, stateBlock))
 	if planned {
-		r.planWriteOnly(ctx, resp, t, block, planBlock, stateBlock, !exists || replacing, written, describe(t, t.HostOfBlock(stateBlock), state.ID.ValueString()))
+		name := func() string { return describe(t, t.HostOfBlock(stateBlock), state.ID.ValueString()) } // only for a warning
+		r.planWriteOnly(ctx, resp, t, block, planBlock, stateBlock, !exists || replacing, written, name)
 	}
 	switch {
 	case replacing:
@@ -81,7 +82,7 @@ func (r *integrationResource) ModifyPlan(ctx context.Context, req resource.Modif
 // reads again, becomes unknown), and the names of the changed secrets in the
 // planned private state, for Update.
 func (r *integrationResource) planWriteOnly(ctx context.Context, resp *resource.ModifyPlanResponse,
-	t *integrationtype.Type, configBlock, planBlock, stateBlock types.Object, creating bool, written writeOnlyRecord, name string) {
+	t *integrationtype.Type, configBlock, planBlock, stateBlock types.Object, creating bool, written writeOnlyRecord, name func() string) {
 	wp, err := decideWriteOnly(t, configBlock, planBlock, stateBlock, creating, written)
 	if err != nil {
 		resp.Diagnostics.AddError("Provider error", "cannot plan the write-only secrets' versions: "+err.Error())
@@ -152,7 +153,7 @@ type writeOnlyPlan struct {
 	changed []string
 	// forced: changed values whose version the configuration sets and did
 	// not increase; nothing in the block shows them, so the plan must.
-	forced []string
+	forced []integrationtype.WriteOnlySecret
 	// unrecorded: configured values with no fingerprint (an imported or
 	// adopted integration, or one an earlier build applied).
 	unrecorded []string
@@ -193,12 +194,12 @@ func decideWriteOnly(t *integrationtype.Type, config, plan, state types.Object, 
 				if counted {
 					version = increment(version)
 				} else if cv := s.Version(config); cv.Equal(s.Version(state)) {
-					out.forced = append(out.forced, s.WriteOnlyPath)
+					out.forced = append(out.forced, s)
 				}
 			}
 		}
-		if !counted {
-			continue // the configuration's own version, already in the plan
+		if planned := s.Version(out.block); !counted || planned == nil || planned.Equal(version) {
+			continue // the configuration's own version, already in the plan; or nothing to change
 		}
 		var err error
 		if out.block, err = s.WithVersion(out.block, version); err != nil {
@@ -230,13 +231,12 @@ func writeOnlyChanged(s integrationtype.WriteOnlySecret, wo attr.Value, state ty
 }
 
 // planWriteOnlyDiagnostics says what the plan cannot show in a value.
-func planWriteOnlyDiagnostics(t *integrationtype.Type, name string, wp writeOnlyPlan, updating bool, out *diag.Diagnostics) {
-	for _, p := range wp.forced {
-		version := strings.TrimSuffix(p, "_wo") + "_wo_version"
-		out.AddAttributeWarning(attributePath(t.Block, p), "Write-only secret changed",
+func planWriteOnlyDiagnostics(t *integrationtype.Type, name func() string, wp writeOnlyPlan, updating bool, out *diag.Diagnostics) {
+	for _, s := range wp.forced {
+		out.AddAttributeWarning(attributePath(t.Block, s.WriteOnlyPath), "Write-only secret changed",
 			fmt.Sprintf("%s.%s differs from the value last applied to %s, so this plan updates the integration to send it. %s.%s is set in "+
 				"the configuration and did not change: increase it in the same change to record the rotation, or remove it to let the "+
-				"provider count it.", t.Block, p, name, t.Block, version))
+				"provider count it.", t.Block, s.WriteOnlyPath, name(), t.Block, s.VersionPath))
 	}
 	if updating && len(wp.unrecorded) > 0 {
 		attrs := make([]string, len(wp.unrecorded))
@@ -247,7 +247,7 @@ func planWriteOnlyDiagnostics(t *integrationtype.Type, name string, wp writeOnly
 			fmt.Sprintf("This plan updates %s in place, and Immuta's update replaces the whole configuration, so it sends the configured %s. "+
 				"Terraform has no record of the value last applied (the integration was imported, adopted with terraform query, or last "+
 				"applied by an earlier build of this provider), so it cannot tell whether that is the credential Immuta holds now. "+
-				"From this apply on, a change of the value shows in the plan.", name, strings.Join(attrs, ", ")))
+				"From this apply on, a change of the value shows in the plan.", name(), strings.Join(attrs, ", ")))
 	}
 }
 
